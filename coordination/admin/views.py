@@ -1,0 +1,224 @@
+"""Administration: accounts (administrators and organisers), the outbox and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from ..audit_view import describe
+from ..auth import current_actor as _actor
+from ..auth.services import AccountError
+from ..db import get_session
+from ..models import User
+from ..pagination import page_number
+from ..permissions import Action, current_principal, guard, load
+from ..permissions import can as allowed
+from . import queries, services
+from .forms import AccountFilterForm, AccountForm, AuditFilterForm, OutboxFilterForm
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _per_page() -> int:
+    return int(current_app.config["PER_PAGE"])
+
+
+def _account_input(form: AccountForm) -> services.AccountInput:
+    return services.AccountInput(
+        name=form.name.data or "",
+        email=form.email.data or "",
+        contact_id=form.contact.data,
+        organisation_id=form.organisation.data,
+        title=form.title.data,
+        is_admin=bool(form.is_admin.data),
+    )
+
+
+def _attach(form: AccountForm, error: AccountError) -> None:
+    field = getattr(form, error.field or "", None) or form.email
+    field.errors = [*field.errors, str(error)]
+
+
+@blueprint.route("/")
+@guard(Action.CREATE_ACCOUNT)
+def index():
+    """Administration starts at the list of accounts."""
+    return redirect(url_for("admin.list_users"))
+
+
+@blueprint.route("/users")
+@guard(Action.CREATE_ACCOUNT)
+def list_users():
+    """Accounts, searched by name or email and filtered by status."""
+    form = AccountFilterForm(formdata=request.args)
+    page = queries.search_accounts(
+        get_session(),
+        (form.q.data or "")[:200],
+        form.selected(),
+        page_number(request.args.get("page")),
+        _per_page(),
+    )
+    return render_template("admin/users.html", form=form, page=page)
+
+
+@blueprint.route("/users/new", methods=["GET", "POST"])
+@guard(Action.CREATE_ACCOUNT)
+def create_user():
+    """Create an account; its holder is emailed a link to choose a password."""
+    db = get_session()
+    form = AccountForm()
+    form.set_choices(queries.contact_choices(db), queries.organisation_choices(db))
+    if form.validate_on_submit():
+        try:
+            user = services.create_account(db, _account_input(form), _actor())
+        except services.AccountPermissionError:
+            db.rollback()
+            abort(403)
+        except AccountError as error:
+            db.rollback()
+            _attach(form, error)
+        else:
+            db.commit()
+            flash(
+                f"Account created. {user.email} has been emailed a link to choose a password.",
+                "success",
+            )
+            return redirect(url_for("admin.show_user", user_id=user.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/user_form.html", form=form, account=None), status
+
+
+@blueprint.route("/users/<int:user_id>")
+@guard(Action.CREATE_ACCOUNT, load(User, "user_id", "account"))
+def show_user(account: User):
+    """An account: organisation, teams, last sign-in and status."""
+    db = get_session()
+    account = queries.load_account(db, account.id)
+    show_history = allowed(current_principal(), Action.ADMINISTER)
+    return render_template(
+        "admin/user_detail.html",
+        account=account,
+        memberships=queries.team_memberships(db, account),
+        history=queries.account_history(db, account) if show_history else None,
+        describe=describe,
+    )
+
+
+@blueprint.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
+def edit_user(account: User):
+    """Change an account's name, email, contact and administrator flag."""
+    db = get_session()
+    account = queries.load_account(db, account.id)
+    form = AccountForm(
+        data={
+            "name": account.name,
+            "email": account.email,
+            "contact": account.contact_id,
+            "is_admin": account.is_admin,
+        }
+    )
+    form.set_choices(queries.contact_choices(db, account), queries.organisation_choices(db))
+    if form.validate_on_submit():
+        try:
+            services.update_account(db, account, _account_input(form), _actor())
+        except services.AccountPermissionError:
+            db.rollback()
+            abort(403)
+        except AccountError as error:
+            db.rollback()
+            _attach(form, error)
+        else:
+            db.commit()
+            flash("The account is saved.", "success")
+            return redirect(url_for("admin.show_user", user_id=account.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/user_form.html", form=form, account=account), status
+
+
+def _account_action(account: User, service, done: str):
+    """Run a one-button action on an account and go back to it."""
+    db = get_session()
+    try:
+        service(db, account, _actor())
+    except services.AccountPermissionError:
+        db.rollback()
+        abort(403)
+    except AccountError as error:
+        db.rollback()
+        flash(str(error), "error")
+    else:
+        db.commit()
+        flash(done, "success")
+    return redirect(url_for("admin.show_user", user_id=account.id))
+
+
+@blueprint.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
+def deactivate_user(account: User):
+    """Deactivate an account and end its sessions at once."""
+    return _account_action(
+        account,
+        services.deactivate_account,
+        f"{account.name}'s account is deactivated and signed out everywhere.",
+    )
+
+
+@blueprint.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
+def reactivate_user(account: User):
+    """Let a deactivated account sign in again."""
+    return _account_action(
+        account, services.reactivate_account, f"{account.name}'s account is active again."
+    )
+
+
+@blueprint.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
+def sign_out_user(account: User):
+    """Sign the account out on every device."""
+    return _account_action(
+        account, services.end_sessions, f"{account.name} is signed out on every device."
+    )
+
+
+@blueprint.route("/users/<int:user_id>/setup-link", methods=["POST"])
+@guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
+def resend_setup_link(account: User):
+    """Email a fresh set-up link to someone who has not chosen a password yet."""
+    return _account_action(
+        account,
+        services.resend_setup_link,
+        f"A new set-up link is on its way to {account.email}; earlier links no longer work.",
+    )
+
+
+@blueprint.route("/outbox")
+@guard(Action.ADMINISTER)
+def outbox():
+    """Email waiting, sent and failed, with the last error of each."""
+    form = OutboxFilterForm(formdata=request.args)
+    page = queries.outbox_page(
+        get_session(), form.selected(), page_number(request.args.get("page")), _per_page()
+    )
+    return render_template(
+        "admin/outbox.html",
+        form=form,
+        page=page,
+        status_of=queries.outbox_status,
+        gave_up=queries.gave_up,
+    )
+
+
+@blueprint.route("/audit")
+@guard(Action.ADMINISTER)
+def audit_log():
+    """Every audit event on the site, newest first."""
+    form = AuditFilterForm(formdata=request.args)
+    page = queries.audit_page(
+        get_session(),
+        (form.action.data or "")[:80],
+        (form.actor.data or "")[:200],
+        page_number(request.args.get("page")),
+        _per_page(),
+    )
+    return render_template("admin/audit_log.html", form=form, page=page, describe=describe)

@@ -1,0 +1,147 @@
+"""Forms of the agenda builder and the agenda page."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..convenings.forms import LocalDateTimeField, options
+from ..models import AgendaItemKind, AudienceKind, OrganisationKind
+from .validation import MAX_DESCRIPTION, MAX_PRESENTERS_TEXT, MAX_TITLE, ItemInput
+
+
+def _ids(values: list[str] | None) -> list[int]:
+    """Ids as posted; anything that is not a number becomes -1, which nothing matches."""
+    return [int(value) if value.isdigit() else -1 for value in (values or [])]
+
+
+class ItemForm(FlaskForm):
+    kind = SelectField(
+        "Kind",
+        choices=options(AgendaItemKind.choices()),
+        default=AgendaItemKind.SESSION.value,
+        validate_choice=False,
+    )
+    title = StringField(
+        "Title",
+        validators=[InputRequired(message="Enter a title."), Length(max=MAX_TITLE)],
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[Length(max=MAX_DESCRIPTION)],
+        description="Optional. Markdown: *emphasis*, lists, links.",
+    )
+    duration_minutes = StringField(
+        "Duration in minutes",
+        validators=[InputRequired(message="Enter the duration in whole minutes, such as 45.")],
+        description="Whole minutes, such as 45. At most a week.",
+    )
+    fixed_start = LocalDateTimeField("Fixed start", validators=[Optional()])
+    presenter_organisations = SelectMultipleField(
+        "Presenting organisations", choices=[], validate_choice=False
+    )
+    presenter_delegates = SelectMultipleField(
+        "Presenting delegates", choices=[], validate_choice=False
+    )
+    presenters_text = StringField(
+        "Other presenters",
+        validators=[Length(max=MAX_PRESENTERS_TEXT)],
+        description="Optional: people or organisations not invited, such as a keynote speaker.",
+    )
+    audience_kind = RadioField(
+        "Who sees this item",
+        choices=options(AudienceKind.choices()),
+        default=AudienceKind.EVERYONE.value,
+        validate_choice=False,
+    )
+    audience_kinds = SelectMultipleField(
+        "Kinds of organisation",
+        choices=options(OrganisationKind.choices()),
+        validate_choice=False,
+    )
+    audience_organisations = SelectMultipleField("Organisations", choices=[], validate_choice=False)
+    version = HiddenField()
+
+    def duration_value(self) -> int | None:
+        raw = (self.duration_minutes.data or "").strip()
+        return int(raw) if raw.lstrip("-").isdigit() else None
+
+    def to_input(self) -> ItemInput:
+        return ItemInput(
+            title=self.title.data or "",
+            duration_minutes=self.duration_value(),
+            kind=self.kind.data or "",
+            description=self.description.data or "",
+            fixed_start_local=self.fixed_start.data,
+            presenter_organisation_ids=_ids(self.presenter_organisations.data),
+            presenter_delegate_ids=_ids(self.presenter_delegates.data),
+            presenters_text=self.presenters_text.data or "",
+            audience_kind=self.audience_kind.data or "",
+            audience_kinds=list(self.audience_kinds.data or []),
+            audience_organisation_ids=_ids(self.audience_organisations.data),
+        )
+
+    def fill_from(self, data: ItemInput) -> None:
+        self.title.data = data.title
+        self.duration_minutes.data = str(data.duration_minutes or "")
+        self.kind.data = data.kind
+        self.description.data = data.description
+        self.fixed_start.data = data.fixed_start_local
+        self.presenter_organisations.data = [str(i) for i in data.presenter_organisation_ids]
+        self.presenter_delegates.data = [str(i) for i in data.presenter_delegate_ids]
+        self.presenters_text.data = data.presenters_text
+        self.audience_kind.data = data.audience_kind
+        self.audience_kinds.data = list(data.audience_kinds)
+        self.audience_organisations.data = [str(i) for i in data.audience_organisation_ids]
+
+
+class ItemVersionForm(FlaskForm):
+    """Delete: the version the person saw, so a changed item is not deleted unseen."""
+
+    version = HiddenField(validators=[InputRequired()])
+
+
+class MoveForm(FlaskForm):
+    direction = HiddenField(validators=[InputRequired()])
+
+
+class OrderForm(FlaskForm):
+    """The new order, as item ids separated by commas (posted by agenda.js)."""
+
+    order = HiddenField(validators=[InputRequired()])
+
+    def item_ids(self) -> list[int] | None:
+        parts = [part.strip() for part in (self.order.data or "").split(",") if part.strip()]
+        if not parts or not all(part.isdigit() for part in parts):
+            return None
+        return [int(part) for part in parts]
+
+
+class PublishForm(FlaskForm):
+    notify = BooleanField(
+        "Email everyone invited a summary of the changes",
+        description="Each organisation hears only of the items meant for it.",
+    )
+
+
+class ZoneForm(FlaskForm):
+    """Choosing a second zone to show times in; a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    zone = StringField(
+        "Show times also in",
+        validators=[Length(max=64)],
+        description="A time zone such as Europe/London. Leave empty to show only the "
+        "convening's zone.",
+    )

@@ -1,0 +1,169 @@
+"""Sign in, sign out, change and reset passwords."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from ..db import get_session
+from ..permissions import Action, guard, public
+from . import current_actor, services
+from .forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
+
+blueprint = Blueprint("auth", __name__, url_prefix="/account")
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to return to after sign-in; anything else is ignored.
+
+    The checks also run on the percent-decoded forms, in case something between here
+    and the browser decodes them (``/%2F/evil.example`` must not become ``//evil.example``).
+    """
+    if not target or len(target) > 2000:
+        return None
+    candidate = target
+    for _ in range(3):
+        if not _is_local_path(candidate):
+            return None
+        decoded = unquote(candidate)
+        if decoded == candidate:
+            return target
+        candidate = decoded
+    return None
+
+
+def _is_local_path(target: str) -> bool:
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if "\\" in target or any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _start_session(user, remember: bool) -> None:
+    # A fresh session on sign-in: nothing carried over from before (session fixation).
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def _end_session() -> None:
+    # Clear first: logout_user then marks the remember-me cookie for deletion in the session.
+    session.clear()
+    logout_user()
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():
+    """Show the sign-in form and check credentials."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("core.dashboard"))
+    form = SignInForm(next=request.args.get("next", ""), email=request.args.get("email", ""))
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        db = get_session()
+        result = services.authenticate(db, form.email.data, form.password.data, request.remote_addr)
+        db.commit()
+        if result.user is not None:
+            _start_session(result.user, form.remember.data)
+            return redirect(safe_next(form.next.data) or url_for("core.dashboard"))
+        error = result.error
+        status = 429 if result.throttled else 400
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/sign_in.html", form=form, error=error), status
+
+
+@blueprint.route("/sign-out", methods=["POST"])
+@guard(Action.SIGNED_IN)
+def sign_out():
+    """Sign out here and everywhere else."""
+    db = get_session()
+    user = current_actor()
+    services.end_other_sessions(user)
+    db.commit()
+    _end_session()
+    flash("You are signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@blueprint.route("/password", methods=["GET", "POST"])
+@guard(Action.SIGNED_IN)
+def change_password():
+    """Change one's own password, giving the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = current_actor()
+        try:
+            services.change_password(db, user, form.current_password.data, form.new_password.data)
+        except services.AccountError as error:
+            # Keep the count of wrong current passwords; nothing else was written.
+            db.commit()
+            field = form.new_password if error.field == "new_password" else form.current_password
+            field.errors.append(str(error))
+        else:
+            db.commit()
+            # Other sessions end; this one continues under the new identifier, and a
+            # remember-me cookie on this device is renewed rather than silently broken.
+            _start_session(user, remember=_has_remember_cookie())
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("core.dashboard"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form), status
+
+
+@blueprint.route("/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether the account exists or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        services.request_password_reset(db, form.email.data)
+        db.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@blueprint.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    """Choose a new password from an emailed link, once."""
+    db = get_session()
+    valid = services.find_valid_token(db, token)
+    if valid is None:
+        response = render_template("auth/reset_invalid.html")
+        return response, 410 if request.method == "GET" else 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password_with_token(db, token, form.new_password.data)
+        except services.AccountError as error:
+            db.rollback()
+            form.new_password.errors.append(str(error))
+        else:
+            db.commit()
+            _end_session()
+            flash("Your password is set. Sign in with it now.", "success")
+            return redirect(url_for("auth.sign_in", email=user.email))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/reset_password.html", form=form, purpose=valid.purpose), status

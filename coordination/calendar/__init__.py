@@ -1,0 +1,1 @@
+"""Calendar files (iCalendar) for convenings, invitations and feeds."""

@@ -1,0 +1,135 @@
+"""Command-line interface: flask --app coordination <command>."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+from alembic import command
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from .db import get_database
+from .migrate import alembic_config
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(mail_group)
+    from .demo import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)
+
+
+@click.group("db", help="Database migrations.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade")
+@with_appcontext
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Upgrade the schema to REVISION (default: the latest)."""
+    command.upgrade(alembic_config(current_app), revision)
+
+
+@db_group.command("downgrade")
+@with_appcontext
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION (default: one step)."""
+    command.downgrade(alembic_config(current_app), revision)
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the schema's current revision."""
+    command.current(alembic_config(current_app), verbose=True)
+
+
+@db_group.command("history")
+@with_appcontext
+def db_history() -> None:
+    """List the revisions."""
+    command.history(alembic_config(current_app))
+
+
+@db_group.command("revision")
+@with_appcontext
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new revision, compared against the models by default."""
+    command.revision(alembic_config(current_app), message=message, autogenerate=autogenerate)
+
+
+@click.group("users", help="Accounts.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create-admin")
+@with_appcontext
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an administrator account."""
+    from .auth.services import AccountError, create_user
+
+    with get_database().session() as session:
+        try:
+            user = create_user(
+                session, email=email, name=name, password=password, is_admin=True, actor=None
+            )
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+        session.commit()
+        click.echo(f"Administrator {user.email} created.")
+
+
+@click.group("mail", help="The email outbox.")
+def mail_group() -> None:
+    pass
+
+
+@mail_group.command("send")
+@with_appcontext
+@click.option("--worker", is_flag=True, help="Keep running, sending new messages as they come.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
+def mail_send(worker: bool, interval: float) -> None:
+    """Send the outbox's due messages (once, or as a worker until stopped)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .mail import Sender, worker_name
+
+    name = worker_name()
+    stopping = threading.Event()
+    if worker:
+        # SIGTERM (from a service manager) ends the worker between messages, like Ctrl+C.
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        click.echo(f"Mail worker {name} started; sending every {interval:g} s.")
+    try:
+        while not stopping.is_set():
+            try:
+                with get_database().session() as session:
+                    sent, failed = Sender(session, current_app.config, name).run(
+                        stop=stopping.is_set
+                    )
+            except SQLAlchemyError as error:
+                if not worker:
+                    raise click.ClickException(f"Database error: {error}") from error
+                click.echo(f"Database error, trying again: {error}", err=True)
+                sent = failed = 0
+            if sent or failed or not worker:
+                click.echo(f"{sent} sent, {failed} failed")
+            if not worker:
+                return
+            stopping.wait(interval)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Mail worker stopped.")

@@ -1,0 +1,63 @@
+"""Views of series: the list, one series, and starting a new one."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from ..db import get_session
+from ..models import Series
+from ..pagination import page_number
+from ..permissions import Action, current_principal, guard, load
+from . import queries
+from . import series as series_services
+from .forms import SeriesForm
+from .services import ConveningError
+from .views import actor, attach_errors, blueprint, per_page
+
+
+@blueprint.route("/series")
+@guard(Action.SIGNED_IN)
+def list_series():
+    """Series with the convenings the viewer may see in each."""
+    principal = current_principal()
+    page, grouped = series_services.list_series(
+        get_session(), principal, page_number(request.args.get("page")), per_page()
+    )
+    return render_template(
+        "convenings/series_list.html",
+        page=page,
+        grouped=grouped,
+        tabs=queries.tabs_for(principal),
+        tab_labels=queries.TABS,
+    )
+
+
+@blueprint.route("/series/<int:series_id>")
+@guard(Action.VIEW_SERIES, load(Series, "series_id", "series"))
+def show_series(series: Series):
+    """One series and the convenings the viewer may see in it."""
+    convenings = series_services.series_convenings(get_session(), current_principal(), series)
+    return render_template("convenings/series_show.html", series=series, convenings=convenings)
+
+
+@blueprint.route("/series/new", methods=["GET", "POST"])
+@guard(Action.CREATE_CONVENING)
+def create_series():
+    """Start a series to group convenings."""
+    form = SeriesForm()
+    problem = None
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            series = series_services.create_series(
+                session, actor(), form.name.data, form.description.data or ""
+            )
+        except ConveningError as error:
+            session.rollback()
+            problem = attach_errors(form, error)
+        else:
+            session.commit()
+            flash(f"The series {series.name} is started.", "success")
+            return redirect(url_for(".show_series", series_id=series.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("convenings/series_form.html", form=form, problem=problem), status

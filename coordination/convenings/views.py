@@ -1,0 +1,261 @@
+"""Views of the convenings domain: list, detail, create, edit, status, clone, audit trail."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..audit_view import describe
+from ..auth import current_actor as actor
+from ..db import get_session
+from ..invitations.notify import pending_changes
+from ..invitations.rsvp import invitation_to_answer
+from ..models import Convening
+from ..pagination import page_number
+from ..permissions import Action, can, current_principal, guard, load
+from ..timezones import zone_names
+from . import queries, services, validation
+from . import status as statuses
+from .forms import CloneForm, ConveningForm, StatusForm, options, parse_version
+from .presenters import utc_offset
+from .services import STALE_MESSAGE, ConveningError, StaleConveningError
+from .team import sorted_team
+
+blueprint = Blueprint("convenings", __name__, url_prefix="/convenings")
+
+
+def per_page() -> int:
+    return int(current_app.config["PER_PAGE"])
+
+
+def attach_errors(form, error: ConveningError) -> str | None:
+    """Put each message beside its field; answer the messages that belong to no field."""
+    general = []
+    for name, message in error.errors.items():
+        field = form._fields.get(name)
+        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
+            general.append(message)
+        else:
+            field.errors = [*field.errors, message]
+    return " ".join(general) or None
+
+
+def _prepare(form: ConveningForm, convening: Convening | None = None) -> None:
+    session = get_session()
+    form.host_organisation_id.choices = options(
+        queries.organisation_choices(session, convening.host_organisation_id if convening else None)
+    )
+    labels = services.sensitivity_labels(convening.sensitivity if convening else None)
+    form.sensitivity.choices = options([("", "Choose a label"), *((tag, tag) for tag in labels)])
+    form.series_id.choices = options(queries.series_choices(session))
+
+
+def _check_the_rest(form: ConveningForm, convening: Convening | None) -> None:
+    """With some fields refused already, show every other problem too, all at once."""
+    try:
+        validation.resolve(get_session(), form.to_input(), convening)
+    except ConveningError as error:
+        others = {
+            name: message
+            for name, message in error.errors.items()
+            if name not in form._fields or not form[name].errors
+        }
+        attach_errors(form, ConveningError(others))
+
+
+def _render_form(form: ConveningForm, convening: Convening | None, problem: str | None):
+    code = 400 if request.method == "POST" else 200
+    return render_template(
+        "convenings/form.html",
+        form=form,
+        convening=convening,
+        problem=problem,
+        zones=zone_names(),
+    ), code
+
+
+@blueprint.route("/")
+@guard(Action.SIGNED_IN)
+def list_convenings():
+    """Convenings the viewer may see: upcoming, past, or drafts."""
+    principal = current_principal()
+    tabs = queries.tabs_for(principal)
+    tab = request.args.get("tab", "upcoming")
+    if tab not in tabs:
+        tab = "upcoming"
+    page = queries.list_convenings(
+        get_session(), principal, tab, page_number(request.args.get("page")), per_page()
+    )
+    return render_template(
+        "convenings/list.html", page=page, tab=tab, tabs=tabs, tab_labels=queries.TABS
+    )
+
+
+@blueprint.route("/<int:convening_id>")
+@guard(Action.VIEW_CONVENING, load(Convening, "convening_id", "convening"))
+def show(convening: Convening):
+    """A convening's details, in its own time zone."""
+    session = get_session()
+    convening = queries.load_for_page(session, convening)
+    transitions = [
+        (target, statuses.transition_label(convening, target))
+        for target in statuses.allowed_transitions(convening)
+    ]
+    return render_template(
+        "convenings/show.html",
+        convening=convening,
+        offset=utc_offset(convening.starts_at, convening.timezone),
+        siblings=queries.series_siblings(session, current_principal(), convening),
+        team=sorted_team(convening.team),
+        transitions=transitions,
+        invitation_changes=_invitation_changes(session, convening),
+        answer_invitation=invitation_to_answer(session, current_principal(), convening),
+    )
+
+
+def _invitation_changes(session, convening: Convening) -> list:
+    """For organisers: changes of time, place or status the people invited were not told of."""
+    if not can(current_principal(), Action.EDIT_CONVENING, convening):
+        return []
+    return pending_changes(session, convening)
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@guard(Action.CREATE_CONVENING)
+def create():
+    """Create a draft convening; its creator becomes an organiser."""
+    form = ConveningForm()
+    _prepare(form)
+    problem = None
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            convening = services.create_convening(session, actor(), form.to_input())
+        except ConveningError as error:
+            session.rollback()
+            problem = attach_errors(form, error)
+        else:
+            session.commit()
+            flash("The convening is created as a draft: only its team can see it.", "success")
+            return redirect(url_for(".show", convening_id=convening.id))
+    elif form.is_submitted():
+        _check_the_rest(form, None)
+    return _render_form(form, None, problem)
+
+
+@blueprint.route("/<int:convening_id>/edit", methods=["GET", "POST"])
+@guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
+def edit(convening: Convening):
+    """Edit a convening; times are entered and shown in its zone."""
+    session = get_session()
+    form = ConveningForm()
+    _prepare(form, convening)
+    if request.method == "GET":
+        form.fill_from(services.input_from(convening))
+        form.version.data = str(convening.version)
+    problem = None
+    if form.validate_on_submit():
+        convening_id = convening.id
+        try:
+            changes = services.update_convening(
+                session, actor(), convening, form.to_input(), parse_version(form.version.data)
+            )
+            session.commit()
+        except (StaleConveningError, StaleDataError):
+            session.rollback()
+            problem = STALE_MESSAGE
+        except ConveningError as error:
+            session.rollback()
+            problem = attach_errors(form, error)
+        else:
+            flash("Changes saved." if changes else "Nothing was changed.", "success")
+            return redirect(url_for(".show", convening_id=convening_id))
+    elif form.is_submitted():
+        _check_the_rest(form, convening)
+    return _render_form(form, convening, problem)
+
+
+@blueprint.route("/<int:convening_id>/status", methods=["POST"])
+@guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
+def change_status(convening: Convening):
+    """Publish, conclude, cancel or return a convening to draft."""
+    form = StatusForm()
+    target = form.target() if form.validate_on_submit() else None
+    if target is None:
+        abort(400)
+    session = get_session()
+    convening_id = convening.id
+    try:
+        statuses.change_status(
+            session, actor(), convening, target, parse_version(form.version.data)
+        )
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        flash(STALE_MESSAGE, "error")
+    except ConveningError as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"The convening is now {target.label.lower()}.", "success")
+    return redirect(url_for(".show", convening_id=convening_id))
+
+
+@blueprint.route("/<int:convening_id>/clone", methods=["GET", "POST"])
+@guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
+def clone(convening: Convening):
+    """Copy a convening (fields, series, team) as a draft at new times."""
+    form = CloneForm()
+    if request.method == "GET":
+        form.title.data = convening.title
+        form.starts_at.data = convening.local_start.replace(tzinfo=None)
+        form.ends_at.data = convening.local_end.replace(tzinfo=None)
+    problem = None
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            copy = services.clone_convening(
+                session,
+                actor(),
+                convening,
+                title=form.title.data,
+                starts_local=form.starts_at.data,
+                ends_local=form.ends_at.data,
+                rsvp_local=form.rsvp_deadline.data,
+                new_series_name=form.new_series_name.data or "",
+            )
+        except ConveningError as error:
+            session.rollback()
+            problem = attach_errors(form, error)
+        else:
+            session.commit()
+            flash("The copy is created as a draft. Check its details.", "success")
+            return redirect(url_for(".show", convening_id=copy.id))
+    code = 400 if request.method == "POST" else 200
+    return render_template(
+        "convenings/clone.html", form=form, convening=convening, problem=problem
+    ), code
+
+
+@blueprint.route("/<int:convening_id>/audit")
+@guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
+def audit_trail(convening: Convening):
+    """Every recorded change to the convening, newest first."""
+    page = queries.audit_events(
+        get_session(), convening, page_number(request.args.get("page")), per_page()
+    )
+    rows = [describe(event, convening.timezone) for event in page.items]
+    return render_template("convenings/audit.html", convening=convening, page=page, rows=rows)
+
+
+# Routes on the same blueprint, kept in their own modules.
+from . import series_views, team_views  # noqa: E402, F401

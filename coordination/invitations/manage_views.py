@@ -1,0 +1,304 @@
+"""Organisers' pages for a convening's invitations: the list, inviting, editing one.
+
+Sending, reminders, withdrawals and change notifications are in ``sending_views``.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..auth import current_actor as actor
+from ..db import get_session
+from ..directory import queries as directory_queries
+from ..directory import rules
+from ..models import Convening, Invitation, InvitationStatus, OrganisationKind
+from ..permissions import Action, guard, load
+from . import manage as inviting
+from . import manage_queries, notify
+from .manage import InvitationError
+from .manage_forms import (
+    BulkFilterForm,
+    BulkInviteForm,
+    InvitationForm,
+    InviteForm,
+    NewOrganisationInviteForm,
+    grouped_options,
+    optional_id,
+    options,
+)
+from .views import blueprint
+
+CONVENING = load(Convening, "convening_id", "convening")
+INVITATION = load(
+    Invitation, "invitation_id", "invitation", judged_by=lambda invitation: invitation.convening
+)
+
+
+def attach_errors(form, error: InvitationError) -> str | None:
+    """Put each message beside its field; answer the messages that belong to no field."""
+    general = []
+    for name, message in error.errors.items():
+        field = form._fields.get(name) if name else None
+        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
+            general.append(message)
+        else:
+            field.errors = [*field.errors, message]
+    return " ".join(general) or None
+
+
+def status_code() -> int:
+    return 400 if request.method == "POST" else 200
+
+
+def render_manage(convening: Convening, problem: str | None = None, problems=(), code=200):
+    """The invitations page; also re-rendered (400) when a bulk action is refused."""
+    session = get_session()
+    wanted = request.args.get("status", "")
+    status = InvitationStatus(wanted) if wanted in InvitationStatus._value2member_map_ else None
+    counts = manage_queries.status_counts(session, convening)
+    return render_template(
+        "invitations/manage/index.html",
+        convening=convening,
+        invitations=manage_queries.invitations_for_page(session, convening, status),
+        counts=counts,
+        total=sum(counts.values()),
+        drafts=counts[InvitationStatus.DRAFT],
+        waiting=counts[InvitationStatus.SENT],
+        status=status,
+        statuses=list(InvitationStatus),
+        changes=notify.pending_changes(session, convening),
+        problem=problem,
+        problems=list(problems),
+    ), code
+
+
+@blueprint.route("/convenings/<int:convening_id>/invitations")
+@guard(Action.EDIT_CONVENING, CONVENING)
+def manage(convening: Convening):
+    """The convening's invitations, with bulk actions."""
+    return render_manage(convening)
+
+
+# --- Inviting ----------------------------------------------------------------------------------
+
+
+def _prepare_invite(form: InviteForm, convening: Convening) -> bool:
+    organisations = manage_queries.invitable_organisations(get_session(), convening)
+    form.organisation_id.choices = options(
+        [("", "Choose an organisation")] + [(str(o.id), o.name) for o in organisations]
+    )
+    form.focal_point_id.choices = grouped_options(
+        ("", "Choose later"),
+        [
+            (str(contact_id), label, group)
+            for contact_id, label, group in manage_queries.contact_choices(organisations)
+        ],
+    )
+    return bool(organisations)
+
+
+@blueprint.route("/convenings/<int:convening_id>/invitations/new", methods=["GET", "POST"])
+@guard(Action.EDIT_CONVENING, CONVENING)
+def invite(convening: Convening):
+    """Invite one organisation from the directory, as a draft."""
+    form = InviteForm()
+    any_left = _prepare_invite(form, convening)
+    problem = None
+    if form.validate_on_submit():
+        session = get_session()
+        convening_id = convening.id
+        try:
+            invitation = inviting.invite_organisation(
+                session,
+                actor(),
+                convening,
+                organisation_id=optional_id(form.organisation_id.data),
+                seat_quota=form.seat_quota.data,
+                focal_point_id=optional_id(form.focal_point_id.data),
+                note=form.note.data or "",
+            )
+            name = invitation.organisation.name
+            session.commit()
+        except InvitationError as error:
+            session.rollback()
+            problem = attach_errors(form, error)
+        else:
+            flash(f"{name} is invited as a draft: nothing is sent until you send it.", "success")
+            return redirect(url_for(".manage", convening_id=convening_id))
+    return render_template(
+        "invitations/manage/invite.html",
+        convening=convening,
+        form=form,
+        problem=problem,
+        any_left=any_left,
+    ), status_code()
+
+
+def _criteria(kind: str | None, sector: str | None, country: str | None) -> inviting.Criteria:
+    """Filters as asked for; values that mean nothing are ignored."""
+    try:
+        country_code = rules.clean_country(country)
+    except rules.InvalidValue:
+        country_code = None
+    return inviting.Criteria(
+        kind=OrganisationKind(kind) if kind in OrganisationKind._value2member_map_ else None,
+        sector=(sector or "").strip()[: rules.SECTOR_MAX],
+        country=country_code,
+    )
+
+
+@blueprint.route("/convenings/<int:convening_id>/invitations/bulk", methods=["GET", "POST"])
+@guard(Action.EDIT_CONVENING, CONVENING)
+def invite_bulk(convening: Convening):
+    """Invite every organisation of a kind, sector or country that is not invited yet."""
+    session = get_session()
+    confirm = BulkInviteForm()
+    source = request.form if request.method == "POST" else request.args
+    filters = BulkFilterForm(formdata=source)
+    filters.sector.choices = options(
+        [("", "Any sector")] + [(s, s) for s in directory_queries.sector_options(session)]
+    )
+    filters.country.choices = options(
+        [("", "Any country"), *directory_queries.country_options(session)]
+    )
+    criteria = _criteria(filters.kind.data, filters.sector.data, filters.country.data)
+    problem = None
+    if request.method == "POST" and confirm.validate_on_submit():
+        convening_id = convening.id
+        try:
+            created = inviting.invite_matching(
+                session, actor(), convening, criteria, confirm.seat_quota.data
+            )
+            session.commit()
+        except InvitationError as error:
+            session.rollback()
+            problem = attach_errors(confirm, error)
+        else:
+            flash(
+                f"{len(created)} organisations are invited as drafts: "
+                "nothing is sent until you send them.",
+                "success",
+            )
+            return redirect(url_for(".manage", convening_id=convening_id, status="draft"))
+    for name in ("kind", "sector", "country"):
+        confirm[name].data = filters[name].data or ""
+    match = None
+    if not criteria.is_empty:
+        match = manage_queries.match_organisations(session, convening, criteria)
+    return render_template(
+        "invitations/manage/bulk.html",
+        convening=convening,
+        filters=filters,
+        form=confirm,
+        match=match,
+        first_contact=inviting.first_contact,
+        problem=problem,
+    ), status_code()
+
+
+@blueprint.route(
+    "/convenings/<int:convening_id>/invitations/new-organisation", methods=["GET", "POST"]
+)
+@guard(Action.EDIT_CONVENING, CONVENING)
+def invite_new_organisation(convening: Convening):
+    """Add an organisation and its focal point to the directory and invite it."""
+    form = NewOrganisationInviteForm()
+    problem = None
+    if form.validate_on_submit():
+        session = get_session()
+        convening_id = convening.id
+        try:
+            invitation = inviting.invite_new_organisation(
+                session,
+                actor(),
+                convening,
+                organisation=form.organisation_values(),
+                contact=form.contact_values(),
+                seat_quota=form.seat_quota.data,
+                note=form.note.data or "",
+            )
+            name = invitation.organisation.name
+            session.commit()
+        except InvitationError as error:
+            session.rollback()
+            problem = attach_errors(form, error)
+        else:
+            flash(f"{name} is added to the directory and invited as a draft.", "success")
+            return redirect(url_for(".manage", convening_id=convening_id))
+    return render_template(
+        "invitations/manage/new_organisation.html",
+        convening=convening,
+        form=form,
+        problem=problem,
+    ), status_code()
+
+
+# --- One invitation ----------------------------------------------------------------------------
+
+
+def render_invitation(invitation: Invitation, form: InvitationForm, problem=None, code=None):
+    contacts = [c for c in invitation.organisation.contacts if not c.is_archived]
+    current = invitation.focal_point
+    if current is not None and current not in contacts:
+        contacts.append(current)
+    form.focal_point_id.choices = options(
+        [("", "None yet")] + [(str(c.id), manage_queries.contact_label(c)) for c in contacts]
+    )
+    return render_template(
+        "invitations/manage/invitation.html",
+        convening=invitation.convening,
+        invitation=invitation,
+        form=form,
+        problem=problem,
+    ), (code or status_code())
+
+
+@blueprint.route("/invitations/<int:invitation_id>/edit", methods=["GET", "POST"])
+@guard(Action.EDIT_CONVENING, INVITATION)
+def edit_invitation(invitation: Invitation):
+    """One invitation: its details, seats, focal point and note, and what can be done with it."""
+    if request.method != "POST":
+        form = InvitationForm(
+            data={
+                "seat_quota": invitation.seat_quota,
+                "focal_point_id": str(invitation.focal_point_id or ""),
+                "note": invitation.note,
+                "version": str(invitation.version),
+            }
+        )
+        return render_invitation(invitation, form)
+    form = InvitationForm()
+    problem, code = None, 400
+    if form.validate():
+        session = get_session()
+        invitation_id, name = invitation.id, invitation.organisation.name
+        try:
+            changes = inviting.update_invitation(
+                session,
+                actor(),
+                invitation,
+                seat_quota=form.seat_quota.data,
+                focal_point_id=optional_id(form.focal_point_id.data),
+                note=form.note.data or "",
+                expected_version=form.expected_version(),
+            )
+            session.commit()
+        except StaleDataError:
+            session.rollback()
+            problem, code = inviting.STALE_MESSAGE, 409
+        except InvitationError as error:
+            session.rollback()
+            problem = attach_errors(form, error)
+            code = 409 if problem == inviting.STALE_MESSAGE else 400
+        else:
+            flash(
+                f"The invitation of {name} is updated." if changes else "Nothing was changed.",
+                "success",
+            )
+            return redirect(url_for(".edit_invitation", invitation_id=invitation_id))
+    return render_invitation(invitation, form, problem, code)
+
+
+# Sending, reminders, withdrawals, progress and change notifications.
+from . import sending_views  # noqa: E402, F401

@@ -1,0 +1,252 @@
+"""Answering an invitation: who answers, until when, and the organisation's answer.
+
+The focal point answers through their link or their account; organisers may record an answer
+received by phone or letter on the organisation's behalf (marked so in the audit trail).
+Delegates are named in ``delegates``, more seats asked for in ``seats``.
+
+Declining cancels every delegate still named (each receives a calendar cancellation), so a
+declined invitation never holds seats; the page asks for a confirmation first when delegates
+are named. Answers change until the RSVP deadline (or, with none, until the convening starts).
+The organisers may still record changes after it, until the convening ends: the deadline is
+the invitees', and late news reaches the organisers by phone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from .. import audit
+from ..models import (
+    PARTICIPATING_STATUSES,
+    Convening,
+    ConveningStatus,
+    Delegate,
+    DelegateStatus,
+    Invitation,
+    InvitationStatus,
+    User,
+    utcnow,
+)
+from ..permissions import Principal
+from . import delegate_mail
+
+ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
+# Statuses in which the organisation may name delegates.
+NAMING_STATUSES = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE)
+
+
+STALE_MESSAGE = (
+    "This was changed by someone else while you were looking at it; reload to see their "
+    "changes. Nothing was changed."
+)
+
+
+class RsvpError(ValueError):
+    """A request that breaks a rule of answering; ``field`` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+class DeclineNeedsConfirmation(RsvpError):
+    """Declining would cancel named delegates: the person must confirm first."""
+
+    def __init__(self, count: int):
+        self.count = count
+        people = "delegate" if count == 1 else "delegates"
+        super().__init__(
+            f"Declining cancels the {count} {people} you have named; each is told by email."
+        )
+
+
+@dataclass(frozen=True)
+class Answerer:
+    """Who is answering: the focal point (by link or account) or the team on their behalf."""
+
+    user: User | None
+    on_behalf: bool
+
+    def describe(self) -> str:
+        if self.on_behalf:
+            return f"{self.user.name} (on the organisation's behalf)"
+        if self.user is not None:
+            return self.user.name
+        return "Holder of the invitation link"
+
+
+def holds_current_link(principal: Principal, invitation: Invitation) -> bool:
+    """Whether this browser opened the invitation's current, unexpired link."""
+    granted = principal.link_grants.get(invitation.id)
+    return bool(
+        granted
+        and granted == invitation.token_hash
+        and invitation.token_expires_at is not None
+        and invitation.token_expires_at > utcnow()
+    )
+
+
+def answerer_for(principal: Principal, invitation: Invitation) -> Answerer:
+    """The answerer a principal allowed to answer acts as."""
+    user = principal.user
+    as_focal_point = (
+        user is not None
+        and user.contact_id is not None
+        and user.contact_id == invitation.focal_point_id
+    )
+    invitee = as_focal_point or holds_current_link(principal, invitation)
+    return Answerer(user=user, on_behalf=not invitee)
+
+
+def deadline(convening: Convening) -> datetime:
+    """Until when invitees may change their answer."""
+    return convening.rsvp_deadline or convening.starts_at
+
+
+def closed_reason(invitation: Invitation, answerer: Answerer, now: datetime | None = None):
+    """Why answers cannot change now, in words for the page; None while they can."""
+    now = now or utcnow()
+    convening = invitation.convening
+    if convening.status == ConveningStatus.CANCELLED:
+        return "This convening has been cancelled, so answers are closed."
+    if invitation.status == InvitationStatus.WITHDRAWN:
+        return (
+            "The organisers have withdrawn this invitation, so it can no longer be answered. "
+            "If you think this is a mistake, contact the organisers."
+        )
+    if invitation.status == InvitationStatus.DRAFT:
+        return "This invitation has not been sent yet, so it cannot be answered."
+    if convening.status == ConveningStatus.CONCLUDED or convening.ends_at <= now:
+        return "This convening is over, so answers are closed."
+    if deadline(convening) <= now and not answerer.on_behalf:
+        return (
+            "The deadline for answers has passed, so this answer can no longer be changed "
+            "here. To change it, contact the organisers."
+        )
+    return None
+
+
+def past_deadline(invitation: Invitation, now: datetime | None = None) -> bool:
+    return deadline(invitation.convening) <= (now or utcnow())
+
+
+def lock_invitation(session: Session, invitation: Invitation) -> Invitation:
+    """Re-read the invitation under a row lock, so concurrent answers for it queue up.
+
+    On PostgreSQL this is SELECT ... FOR UPDATE; SQLite writers already hold the database's
+    write lock from the start of their transaction.
+    """
+    return session.execute(
+        select(Invitation)
+        .where(Invitation.id == invitation.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def check_open(invitation: Invitation, answerer: Answerer) -> None:
+    reason = closed_reason(invitation, answerer)
+    if reason:
+        raise RsvpError(reason)
+
+
+def load_for_page(session: Session, invitation_id: int) -> Invitation:
+    """The invitation with everything its answer page shows, in a fixed number of queries."""
+    return session.execute(
+        select(Invitation)
+        .where(Invitation.id == invitation_id)
+        .options(
+            joinedload(Invitation.convening).joinedload(Convening.host_organisation),
+            joinedload(Invitation.organisation),
+            joinedload(Invitation.focal_point),
+            selectinload(Invitation.delegates),
+        )
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def invitation_to_answer(
+    session: Session, principal: Principal, convening: Convening
+) -> Invitation | None:
+    """The invitation to this convening that the signed-in focal point answers, if any."""
+    user = principal.user
+    if user is None or user.contact_id is None:
+        return None
+    return session.scalar(
+        select(Invitation)
+        .where(
+            Invitation.convening_id == convening.id,
+            Invitation.focal_point_id == user.contact_id,
+            Invitation.status.in_(PARTICIPATING_STATUSES),
+        )
+        .options(joinedload(Invitation.organisation))
+    )
+
+
+def record(session: Session, answerer: Answerer, action: str, obj, invitation, changes: dict):
+    """Write the audit event of a change made while answering, saying who made it and how."""
+    audit.record(
+        session,
+        answerer.user,
+        action,
+        obj,
+        changes={**changes, "on_behalf": answerer.on_behalf, "by": answerer.describe()},
+        convening_id=invitation.convening_id,
+        label=invitation.organisation.name if obj is invitation else None,
+    )
+
+
+def answer(
+    session: Session,
+    invitation: Invitation,
+    status: InvitationStatus,
+    answerer: Answerer,
+    *,
+    confirmed: bool = False,
+) -> bool:
+    """Record the organisation's answer; answer whether it changed anything."""
+    if status not in ANSWERS:
+        raise RsvpError("Choose whether your organisation accepts, declines or may attend.")
+    invitation = lock_invitation(session, invitation)
+    check_open(invitation, answerer)
+    before = invitation.status
+    if before == status:
+        return False
+    # Read after taking the lock, so a delegate added a moment ago is cancelled too.
+    named = list(
+        session.scalars(
+            select(Delegate)
+            .where(
+                Delegate.invitation_id == invitation.id,
+                Delegate.status == DelegateStatus.CONFIRMED,
+            )
+            .order_by(Delegate.id)
+        )
+    )
+    if status == InvitationStatus.DECLINED and named and not confirmed:
+        raise DeclineNeedsConfirmation(len(named))
+    invitation.status = status
+    invitation.responded_at = utcnow()
+    invitation.answered_on_behalf = answerer.on_behalf
+    changes = {"status": [before.value, status.value]}
+    if status == InvitationStatus.DECLINED and named:
+        changes["cancelled_delegates"] = [delegate.name for delegate in named]
+    session.flush()
+    record(session, answerer, "invitation.answered", invitation, invitation, changes)
+    if status == InvitationStatus.DECLINED:
+        for delegate in named:
+            delegate.status = DelegateStatus.CANCELLED
+            delegate.is_head = False
+            delegate.calendar_sequence += 1
+            delegate_mail.send(session, invitation, delegate, delegate_mail.CANCELLED)
+    elif before in NAMING_STATUSES:
+        # Accepted <-> tentative: each delegate's calendar shows the new participation.
+        for delegate in named:
+            delegate.calendar_sequence += 1
+            delegate_mail.send(session, invitation, delegate, delegate_mail.UPDATED)
+    session.flush()
+    return True

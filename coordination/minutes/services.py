@@ -1,0 +1,230 @@
+"""Rules for minutes: writing, editing (with revisions), deleting and publishing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..models import (
+    AgendaItem,
+    AudienceKind,
+    Convening,
+    MinuteEntry,
+    MinuteKind,
+    MinuteRevision,
+    User,
+    utcnow,
+)
+
+STALE_MESSAGE = (
+    "This was changed by someone else while you were editing; reload to see their changes"
+)
+MAX_BODY = 20000
+
+
+class MinutesError(ValueError):
+    """Input that breaks a rule; ``errors`` maps form fields to messages."""
+
+    def __init__(self, errors: dict[str, str] | str, field_name: str = ""):
+        self.errors = errors if isinstance(errors, dict) else {field_name: errors}
+        super().__init__(" ".join(self.errors.values()))
+
+
+class StaleMinutesError(MinutesError):
+    """Someone else saved the entry after this form was loaded."""
+
+    def __init__(self):
+        super().__init__(STALE_MESSAGE)
+
+
+@dataclass
+class MinuteInput:
+    """What a person wrote: the kind, the text, and the agenda item (None for general)."""
+
+    kind: MinuteKind
+    body: str
+    agenda_item_id: int | None = None
+
+
+def _agenda_item(session: Session, convening: Convening, item_id: int | None) -> AgendaItem | None:
+    if item_id is None:
+        return None
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.convening_id != convening.id:
+        raise MinutesError("Choose an item from this convening's agenda.", "agenda_item_id")
+    return item
+
+
+def _checked(
+    session: Session, convening: Convening, data: MinuteInput
+) -> tuple[str, AgendaItem | None]:
+    body = (data.body or "").strip()
+    errors = {}
+    if not body:
+        errors["body"] = "Write the note or decision."
+    elif len(body) > MAX_BODY:
+        errors["body"] = f"Keep it under {MAX_BODY} characters."
+    try:
+        item = _agenda_item(session, convening, data.agenda_item_id)
+    except MinutesError as error:
+        errors.update(error.errors)
+        item = None
+    if errors:
+        raise MinutesError(errors)
+    return body, item
+
+
+def _describe(entry: MinuteEntry) -> dict[str, object]:
+    item = entry.agenda_item
+    return {
+        "kind": entry.kind.value,
+        "agenda_item": item.title if item else None,
+        "body": entry.body,
+    }
+
+
+def add_entry(
+    session: Session, actor: User, convening: Convening, data: MinuteInput
+) -> MinuteEntry:
+    """Record a note or decision, against an agenda item or as a general note."""
+    body, item = _checked(session, convening, data)
+    entry = MinuteEntry(
+        convening_id=convening.id,
+        agenda_item=item,
+        kind=data.kind,
+        body=body,
+        created_by_id=actor.id,
+    )
+    session.add(entry)
+    audit.record(
+        session,
+        actor,
+        "minute.created",
+        entry,
+        changes=_describe(entry),
+        convening_id=convening.id,
+        label=f"{entry.kind.label} {body[:60]}",
+    )
+    return entry
+
+
+def _check_version(entry: MinuteEntry, version: int | None) -> None:
+    if version is None or version != entry.version:
+        raise StaleMinutesError()
+
+
+def edit_entry(
+    session: Session,
+    actor: User,
+    convening: Convening,
+    entry: MinuteEntry,
+    data: MinuteInput,
+    version: int | None,
+) -> bool:
+    """Change an entry, keeping the text it replaces as a revision; False if nothing changed."""
+    _check_version(entry, version)
+    if entry.deleted:
+        raise MinutesError("This entry has been deleted.")
+    body, item = _checked(session, convening, data)
+    before = _describe(entry)
+    previous_body = entry.body
+    entry.kind = data.kind
+    entry.agenda_item = item
+    entry.body = body
+    changes = audit.changes_between(before, _describe(entry))
+    if not changes:
+        return False
+    if body != previous_body:
+        entry.revisions.append(
+            MinuteRevision(body=previous_body, edited_by_id=actor.id, edited_at=utcnow())
+        )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "minute.updated",
+        entry,
+        changes=changes,
+        convening_id=convening.id,
+        label=f"{entry.kind.label} {body[:60]}",
+    )
+    return True
+
+
+def delete_entry(
+    session: Session, actor: User, convening: Convening, entry: MinuteEntry, version: int | None
+) -> None:
+    """Mark an entry deleted: it leaves the minutes but stays for the audit trail."""
+    _check_version(entry, version)
+    if entry.deleted:
+        raise MinutesError("This entry was already deleted.")
+    entry.deleted = True
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "minute.deleted",
+        entry,
+        changes={"deleted": [False, True]},
+        convening_id=convening.id,
+        label=f"{entry.kind.label} {entry.body[:60]}",
+    )
+
+
+def set_published(session: Session, actor: User, convening: Convening, published: bool) -> bool:
+    """Share the minutes with participants, or withdraw them; False if already so."""
+    if (convening.minutes_published_at is not None) == published:
+        return False
+    before = convening.minutes_published_at
+    convening.minutes_published_at = utcnow() if published else None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "minutes.published" if published else "minutes.unpublished",
+        convening,
+        changes={"minutes_published_at": [before, convening.minutes_published_at]},
+        convening_id=convening.id,
+    )
+    return True
+
+
+def before_item_deleted(session: Session, actor: User, item: AgendaItem) -> int:
+    """Call before deleting an agenda item: its restricted minutes must not turn general.
+
+    Deleting an item leaves its entries with no item (ON DELETE SET NULL), which would show
+    them to everyone invited. Entries of an item meant for everyone may do that; those of an
+    item meant for some organisations or the team are marked deleted instead (kept, audited).
+    Answers how many were marked.
+    """
+    if item.audience.kind == AudienceKind.EVERYONE:
+        return 0
+    entries = session.scalars(
+        select(MinuteEntry).where(
+            MinuteEntry.agenda_item_id == item.id, MinuteEntry.deleted.is_(False)
+        )
+    ).all()
+    for entry in entries:
+        entry.deleted = True
+        audit.record(
+            session,
+            actor,
+            "minute.deleted",
+            entry,
+            changes={"deleted": [False, True], "agenda_item": [item.title, None]},
+            convening_id=item.convening_id,
+            label=f"{entry.kind.label} {entry.body[:60]}",
+        )
+    return len(entries)
+
+
+def find_entry(session: Session, convening: Convening, entry_id: int) -> MinuteEntry | None:
+    """The convening's entry with this id (deleted or not), or None."""
+    return session.scalar(
+        select(MinuteEntry).where(
+            MinuteEntry.id == entry_id, MinuteEntry.convening_id == convening.id
+        )
+    )

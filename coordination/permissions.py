@@ -1,0 +1,313 @@
+"""Who may do what: every route declares its rule here and is checked on the server.
+
+A view is wrapped by ``guard`` (a rule, optionally with the object it acts on) or
+marked ``public``. The application refuses to start if a route has neither, and
+the permission-matrix test drives every route as every role.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import abort, g, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import select, union
+
+from .db import get_session
+from .models import (
+    PARTICIPATING_STATUSES,
+    Contact,
+    Convening,
+    ConveningStatus,
+    Delegate,
+    DelegateStatus,
+    Invitation,
+    Organisation,
+    Series,
+    TeamMembership,
+    TeamRole,
+    User,
+    utcnow,
+)
+
+
+class Action(enum.StrEnum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    # Site-wide.
+    ADMINISTER = "administer"
+    CREATE_ACCOUNT = "create_account"
+    # On one account: change, deactivate, end its sessions, resend its set-up link.
+    MANAGE_ACCOUNT = "manage_account"
+    VIEW_DIRECTORY = "view_directory"
+    EDIT_DIRECTORY = "edit_directory"
+    IMPORT_DIRECTORY = "import_directory"
+    ARCHIVE_DIRECTORY = "archive_directory"
+    CREATE_CONVENING = "create_convening"
+    # On one convening.
+    VIEW_CONVENING = "view_convening"
+    VIEW_TEAM_AREA = "view_team_area"
+    EDIT_CONVENING = "edit_convening"
+    # On one series: the team sees every series, others those they can see into.
+    VIEW_SERIES = "view_series"
+    # On one organisation.
+    VIEW_ORGANISATION = "view_organisation"
+    # On one invitation: its focal point (by account or by link) and the organisers.
+    ANSWER_INVITATION = "answer_invitation"
+
+
+@dataclass
+class Principal:
+    """The signed-in user (or nobody) and their roles, loaded once per request."""
+
+    user: User | None
+    team_roles: dict[int, TeamRole] = field(default_factory=dict)
+    participant_convening_ids: set[int] = field(default_factory=set)
+    # Invitation links opened in this browser session: invitation id -> token hash.
+    link_grants: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.user and self.user.is_admin)
+
+    @property
+    def organises_any(self) -> bool:
+        return TeamRole.ORGANISER in self.team_roles.values()
+
+    @property
+    def on_any_team(self) -> bool:
+        return bool(self.team_roles)
+
+    def role_in(self, convening: Convening) -> TeamRole | None:
+        return self.team_roles.get(convening.id)
+
+    def participates_in(self, convening: Convening) -> bool:
+        return convening.id in self.participant_convening_ids
+
+
+def load_principal(session, user: User | None) -> Principal:
+    """Read the user's team roles and invited convenings in two queries."""
+    if user is None:
+        return Principal(user=None)
+    roles = dict(
+        session.execute(
+            select(TeamMembership.convening_id, TeamMembership.role).where(
+                TeamMembership.user_id == user.id
+            )
+        ).all()
+    )
+    # A participant is a contact of an invited organisation, or a delegate named with
+    # this account's email address.
+    as_delegate = (
+        select(Invitation.convening_id)
+        .join(Delegate, Delegate.invitation_id == Invitation.id)
+        .where(
+            Delegate.email_normalized == user.email_normalized,
+            Delegate.status == DelegateStatus.CONFIRMED,
+            Invitation.status.in_(PARTICIPATING_STATUSES),
+        )
+    )
+    participant_query = as_delegate
+    if user.contact_id is not None:
+        as_contact = (
+            select(Invitation.convening_id)
+            .join(Contact, Contact.organisation_id == Invitation.organisation_id)
+            .where(
+                Contact.id == user.contact_id,
+                Invitation.status.in_(PARTICIPATING_STATUSES),
+            )
+        )
+        participant_query = union(as_contact, as_delegate)
+    participant_ids = set(session.scalars(participant_query))
+    return Principal(user=user, team_roles=roles, participant_convening_ids=participant_ids)
+
+
+LINK_GRANTS_KEY = "invitation_links"
+
+
+def current_principal() -> Principal:
+    if "principal" not in g:
+        user = current_user if current_user.is_authenticated else None
+        principal = load_principal(get_session(), user)
+        grants = session.get(LINK_GRANTS_KEY) or {}
+        principal.link_grants = {
+            int(key): value for key, value in grants.items() if str(key).isdigit()
+        }
+        g.principal = principal
+    return g.principal
+
+
+def _may_answer(principal: Principal, invitation: Invitation) -> bool:
+    granted = principal.link_grants.get(invitation.id)
+    if (
+        granted
+        and invitation.token_hash == granted
+        and invitation.token_expires_at is not None
+        and invitation.token_expires_at > utcnow()
+    ):
+        return True
+    if not principal.is_authenticated:
+        return False
+    if principal.is_admin or principal.role_in(invitation.convening) is TeamRole.ORGANISER:
+        return True
+    return (
+        principal.user.contact_id is not None
+        and principal.user.contact_id == invitation.focal_point_id
+        and invitation.status in PARTICIPATING_STATUSES
+    )
+
+
+def _convening_visible(principal: Principal, convening: Convening) -> bool:
+    if principal.is_admin or principal.role_in(convening):
+        return True
+    return convening.status != ConveningStatus.DRAFT and principal.participates_in(convening)
+
+
+def _holds_team_role(user: User) -> bool:
+    return (
+        get_session().scalar(
+            select(TeamMembership.id).where(TeamMembership.user_id == user.id).limit(1)
+        )
+        is not None
+    )
+
+
+def can(principal: Principal, action: Action, target: Any = None) -> bool:
+    """The single answer to "may this principal do this (to this)?"."""
+    if action is Action.PUBLIC:
+        return True
+    if action is Action.ANSWER_INVITATION:
+        return isinstance(target, Invitation) and _may_answer(principal, target)
+    if not principal.is_authenticated:
+        return False
+    if action is Action.SIGNED_IN:
+        return True
+    if principal.is_admin:
+        return True
+    match action:
+        case Action.ADMINISTER | Action.IMPORT_DIRECTORY | Action.ARCHIVE_DIRECTORY:
+            return False
+        case Action.CREATE_ACCOUNT | Action.EDIT_DIRECTORY | Action.CREATE_CONVENING:
+            return principal.organises_any
+        case Action.MANAGE_ACCOUNT:
+            # Organisers look after participants' accounts. Accounts that administer or sit on
+            # any convening's team are left to administrators: an organiser able to change
+            # such an account's email could take it over, and with it other convenings.
+            return (
+                principal.organises_any
+                and isinstance(target, User)
+                and not target.is_admin
+                and target.id != principal.user.id
+                and not _holds_team_role(target)
+            )
+        case Action.VIEW_DIRECTORY:
+            return principal.on_any_team
+        case Action.VIEW_ORGANISATION:
+            return principal.on_any_team and isinstance(target, Organisation)
+        case Action.VIEW_CONVENING:
+            return _convening_visible(principal, target)
+        case Action.VIEW_TEAM_AREA:
+            return principal.role_in(target) is not None
+        case Action.EDIT_CONVENING:
+            return principal.role_in(target) is TeamRole.ORGANISER
+        case Action.VIEW_SERIES:
+            # A series shows only through the convenings the viewer may see; an empty one
+            # (just created) is visible to those who may fill it.
+            if not target.convenings:
+                return principal.organises_any
+            return any(_convening_visible(principal, convening) for convening in target.convenings)
+    return False
+
+
+# Which action decides whether a refused user may know the object exists at all.
+_VISIBILITY = {
+    Convening: Action.VIEW_CONVENING,
+    Organisation: Action.VIEW_ORGANISATION,
+    Series: Action.VIEW_SERIES,
+    Invitation: Action.ANSWER_INVITATION,
+}
+
+
+def _refuse(principal: Principal, target: Any):
+    if not principal.is_authenticated:
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    visibility = _VISIBILITY.get(type(target))
+    if visibility is not None and not can(principal, visibility, target):
+        abort(404)
+    abort(403)
+
+
+Loader = Callable[[dict[str, Any]], tuple[Any, dict[str, Any]]]
+
+
+def load(
+    model: type,
+    url_argument: str,
+    name: str,
+    judged_by: Callable[[Any], Any] | None = None,
+) -> Loader:
+    """Replace the URL's id argument with the object it names, or answer 404.
+
+    ``judged_by`` names the object the rule is checked against when it is not the loaded one
+    (an invitation is managed by whoever may edit its convening).
+    """
+
+    def loader(view_args: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        view_args = dict(view_args)
+        object_id = view_args.pop(url_argument)
+        loaded = get_session().get(model, object_id)
+        if loaded is None:
+            abort(404)
+        view_args[name] = loaded
+        return (judged_by(loaded) if judged_by else loaded), view_args
+
+    return loader
+
+
+def guard(action: Action, loader: Loader | None = None):
+    """Declare and enforce the rule of a view."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(**view_args):
+            target = None
+            if loader is not None:
+                target, view_args = loader(view_args)
+            principal = current_principal()
+            if not can(principal, action, target):
+                return _refuse(principal, target)
+            return view(**view_args)
+
+        wrapper.permission = action
+        return wrapper
+
+    return decorator
+
+
+def public(view):
+    """Mark a view open to everyone (sign-in pages, static, health)."""
+    view.permission = Action.PUBLIC
+    return view
+
+
+def unguarded_endpoints(app) -> list[str]:
+    """Endpoints that declare no rule; the app refuses to start with any."""
+    missing = []
+    for endpoint, view in app.view_functions.items():
+        if endpoint == "static":
+            continue
+        if getattr(view, "permission", None) is None:
+            missing.append(endpoint)
+    return sorted(missing)
+
+
+def template_can(action: str, target: Any = None) -> bool:
+    return can(current_principal(), Action(action), target)

@@ -1,0 +1,1 @@
+"""Browser journeys, accessibility and HTML validity, against the application as served."""

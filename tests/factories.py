@@ -1,0 +1,174 @@
+"""Test data, written through the real database."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from coordination.auth.passwords import hash_password
+from coordination.models import (
+    Contact,
+    Convening,
+    ConveningStatus,
+    Invitation,
+    InvitationStatus,
+    Organisation,
+    OrganisationKind,
+    OrganisationSector,
+    Series,
+    TeamMembership,
+    TeamRole,
+    User,
+)
+
+PASSWORD = "correct horse battery"
+_sequence = itertools.count(1)
+
+
+class Factories:
+    def __init__(self, session: Session, app):
+        self.session = session
+        self.app = app
+        self._password_hash: str | None = None
+
+    def _hash(self, password: str) -> str:
+        with self.app.app_context():
+            if password == PASSWORD:
+                if self._password_hash is None:
+                    self._password_hash = hash_password(PASSWORD)
+                return self._password_hash
+            return hash_password(password)
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def user(
+        self,
+        email: str | None = None,
+        name: str | None = None,
+        *,
+        password: str = PASSWORD,
+        is_admin: bool = False,
+        active: bool = True,
+        contact: Contact | None = None,
+        commit: bool = True,
+    ) -> User:
+        number = next(_sequence)
+        email = email or f"person{number}@example.org"
+        user = User(
+            email=email,
+            email_normalized=email.strip().lower(),
+            name=name or f"Person {number}",
+            password_hash=self._hash(password) if password else None,
+            is_admin=is_admin,
+            active=active,
+            contact=contact,
+        )
+        self.session.add(user)
+        if commit:
+            self.session.commit()
+        return user
+
+    def organisation(
+        self,
+        name: str | None = None,
+        *,
+        kind: OrganisationKind = OrganisationKind.COMPANY,
+        country: str | None = "US",
+        sectors: tuple[str, ...] = (),
+        commit: bool = True,
+        **fields,
+    ) -> Organisation:
+        name = name or f"Organisation {next(_sequence)}"
+        organisation = Organisation(
+            name=name, name_normalized=name.strip().lower(), kind=kind, country=country, **fields
+        )
+        organisation.sector_links = [OrganisationSector(name=sector) for sector in sectors]
+        self.session.add(organisation)
+        if commit:
+            self.session.commit()
+        return organisation
+
+    def contact(
+        self,
+        organisation: Organisation,
+        name: str | None = None,
+        email: str | None = None,
+        commit: bool = True,
+        **fields,
+    ) -> Contact:
+        number = next(_sequence)
+        email = email or f"contact{number}@example.org"
+        contact = Contact(
+            organisation=organisation,
+            name=name or f"Contact {number}",
+            email=email,
+            email_normalized=email.lower(),
+            **fields,
+        )
+        self.session.add(contact)
+        if commit:
+            self.session.commit()
+        return contact
+
+    def participant(self, organisation: Organisation, email: str | None = None, **fields) -> User:
+        """A user who is a contact of the organisation."""
+        contact = self.contact(organisation, email=email, commit=False)
+        return self.user(email=contact.email, contact=contact, **fields)
+
+    def series(self, name: str | None = None, commit: bool = True) -> Series:
+        series = Series(name=name or f"Series {next(_sequence)}")
+        self.session.add(series)
+        if commit:
+            self.session.commit()
+        return series
+
+    def convening(
+        self,
+        title: str | None = None,
+        *,
+        status: ConveningStatus = ConveningStatus.PUBLISHED,
+        timezone: str = "America/New_York",
+        starts_at: datetime | None = None,
+        hours: float = 4,
+        organisers: tuple[User, ...] = (),
+        coordinators: tuple[User, ...] = (),
+        commit: bool = True,
+        **fields,
+    ) -> Convening:
+        starts_at = starts_at or datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+        convening = Convening(
+            title=title or f"Convening {next(_sequence)}",
+            timezone=timezone,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            sensitivity=fields.pop("sensitivity", "Official"),
+            status=status,
+            **fields,
+        )
+        convening.team = [
+            TeamMembership(user=user, role=TeamRole.ORGANISER) for user in organisers
+        ] + [TeamMembership(user=user, role=TeamRole.COORDINATOR) for user in coordinators]
+        self.session.add(convening)
+        if commit:
+            self.session.commit()
+        return convening
+
+    def invitation(
+        self,
+        convening: Convening,
+        organisation: Organisation,
+        *,
+        status: InvitationStatus = InvitationStatus.SENT,
+        commit: bool = True,
+        **fields,
+    ) -> Invitation:
+        invitation = Invitation(
+            convening=convening, organisation=organisation, status=status, **fields
+        )
+        self.session.add(invitation)
+        if commit:
+            self.session.commit()
+        return invitation
