@@ -80,6 +80,8 @@ def _finish_configuration(app: Flask) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'coordination.sqlite3'}"
     app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
+    if not app.config.get("DOCUMENTS_DIR"):
+        app.config["DOCUMENTS_DIR"] = str(Path(app.instance_path) / "documents")
     app.config.setdefault("MAIL_DELIVER_AFTER_REQUEST", app.config["MAIL_BACKEND"] == "log")
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -100,16 +102,23 @@ def _finish_configuration(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .actions.tracker_views import blueprint as tracker
+    from .actions.views import blueprint as actions
     from .admin.views import blueprint as admin
     from .agenda.views import blueprint as agenda
     from .auth.views import blueprint as auth
+    from .briefings.download_views import blueprint as downloads
+    from .briefings.views import blueprint as briefings
     from .calendar.views import blueprint as calendar
     from .convenings.views import blueprint as convenings
     from .core.views import blueprint as core
     from .directory.views import blueprint as directory
+    from .followup.views import blueprint as followup
     from .invitations.views import blueprint as invitations
     from .minutes.views import blueprint as minutes
 
     for blueprint in (core, auth, directory, convenings, invitations, minutes, calendar, admin):
         app.register_blueprint(blueprint)
     app.register_blueprint(agenda)
+    for blueprint in (briefings, downloads, actions, tracker, followup):
+        app.register_blueprint(blueprint)

@@ -37,6 +37,35 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "CSV_MAX_ROWS": 5000,
     "CSV_MAX_BYTES": 2 * 1024 * 1024,
+    # Briefing documents.
+    "DOCUMENTS_DIR": None,  # <instance folder>/documents
+    "DOCUMENT_MAX_BYTES": 200 * 1024 * 1024,
+    "DOCUMENT_TYPES": [
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "txt",
+        "csv",
+        "png",
+        "jpg",
+        "jpeg",
+    ],
+    # Labels whose PDFs are stamped with the recipient's name on download.
+    "WATERMARK_LABELS": ["Official-Sensitive"],
+    # Who may download a non-PDF file under a watermark label: "team" or "audience".
+    "UNWATERMARKABLE_FILES_FOR": "team",
+    # Hand file transfers to the front web server: "", "x-accel-redirect" or "x-sendfile".
+    "DOCUMENT_SENDFILE": "",
+    "DOCUMENT_SENDFILE_PREFIX": "/protected-documents/",
+    # Action reminders: actions due within this many days are "due soon".
+    "ACTION_DUE_SOON_DAYS": 7,
 }
 
 # Settings read from the environment as something other than a string.
@@ -56,8 +85,10 @@ _INT_KEYS = {
     "MAX_CONTENT_LENGTH",
     "CSV_MAX_ROWS",
     "CSV_MAX_BYTES",
+    "DOCUMENT_MAX_BYTES",
+    "ACTION_DUE_SOON_DAYS",
 }
-_LIST_KEYS = {"SENSITIVITY_LABELS", "TRUSTED_HOSTS"}
+_LIST_KEYS = {"SENSITIVITY_LABELS", "TRUSTED_HOSTS", "DOCUMENT_TYPES", "WATERMARK_LABELS"}
 _BOOL_KEYS = {"MAIL_DELIVER_AFTER_REQUEST"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

@@ -20,11 +20,13 @@ from sqlalchemy import select, union
 from .db import get_session
 from .models import (
     PARTICIPATING_STATUSES,
+    ActionItem,
     Contact,
     Convening,
     ConveningStatus,
     Delegate,
     DelegateStatus,
+    Document,
     Invitation,
     Organisation,
     Series,
@@ -58,6 +60,18 @@ class Action(enum.StrEnum):
     VIEW_ORGANISATION = "view_organisation"
     # On one invitation: its focal point (by account or by link) and the organisers.
     ANSWER_INVITATION = "answer_invitation"
+    # On one document: its audience once the embargo has passed, and the team.
+    DOWNLOAD_DOCUMENT = "download_document"
+    # On one convening: its briefings list, pack and book (participants and link holders).
+    VIEW_BRIEFINGS = "view_briefings"
+    # On one convening: create, edit and reassign its action items (organisers, coordinators).
+    MANAGE_ACTIONS = "manage_actions"
+    # Across convenings: the tracker of every action in the convenings one is on the team of.
+    VIEW_TRACKER = "view_tracker"
+    # On one action item: its convening's team, and the organisation or person owning it.
+    UPDATE_ACTION = "update_action"
+    # On one organisation: its history with the convenings the viewer is on the team of.
+    VIEW_STAKEHOLDER_HISTORY = "view_stakeholder_history"
 
 
 @dataclass
@@ -69,6 +83,8 @@ class Principal:
     participant_convening_ids: set[int] = field(default_factory=set)
     # Invitation links opened in this browser session: invitation id -> token hash.
     link_grants: dict[int, str] = field(default_factory=dict)
+    # Organisations the user acts for (as their contact or as a named delegate), read lazily.
+    _organisation_ids: set[int] | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -91,6 +107,56 @@ class Principal:
 
     def participates_in(self, convening: Convening) -> bool:
         return convening.id in self.participant_convening_ids
+
+
+def organisation_ids_of(principal: Principal) -> set[int]:
+    """The organisations the user acts for: their own, and those that named them a delegate."""
+    if principal.user is None:
+        return set()
+    if principal._organisation_ids is None:
+        user = principal.user
+        as_delegate = (
+            select(Invitation.organisation_id)
+            .join(Delegate, Delegate.invitation_id == Invitation.id)
+            .where(
+                Delegate.email_normalized == user.email_normalized,
+                Delegate.status == DelegateStatus.CONFIRMED,
+                Invitation.status.in_(PARTICIPATING_STATUSES),
+            )
+        )
+        query = as_delegate
+        if user.contact_id is not None:
+            query = union(
+                select(Contact.organisation_id).where(Contact.id == user.contact_id), as_delegate
+            )
+        principal._organisation_ids = set(get_session().scalars(query))
+    return principal._organisation_ids
+
+
+def _may_update_action(principal: Principal, action: ActionItem) -> bool:
+    if principal.role_in(action.convening) is not None:
+        return True
+    if action.owner_user_id is not None and action.owner_user_id == principal.user.id:
+        return True
+    if (
+        action.owner_delegate is not None
+        and action.owner_delegate.email_normalized == principal.user.email_normalized
+    ):
+        return True
+    return (
+        action.owner_organisation_id is not None
+        and action.owner_organisation_id in organisation_ids_of(principal)
+    )
+
+
+def _may_see_history_of(principal: Principal, organisation: Organisation) -> bool:
+    if not principal.team_roles:
+        return False
+    invited_to = select(Invitation.id).where(
+        Invitation.organisation_id == organisation.id,
+        Invitation.convening_id.in_(list(principal.team_roles)),
+    )
+    return get_session().scalar(invited_to.limit(1)) is not None
 
 
 def load_principal(session, user: User | None) -> Principal:
@@ -186,6 +252,17 @@ def can(principal: Principal, action: Action, target: Any = None) -> bool:
         return True
     if action is Action.ANSWER_INVITATION:
         return isinstance(target, Invitation) and _may_answer(principal, target)
+    if action is Action.DOWNLOAD_DOCUMENT:
+        # Invitation-link holders may download too, so this is decided before sign-in.
+        from .briefings.access import may_download
+
+        return isinstance(target, Document) and may_download(principal, target)
+    if action is Action.VIEW_BRIEFINGS:
+        from .briefings.access import linked_viewer
+
+        if principal.is_authenticated and _convening_visible(principal, target):
+            return True
+        return not target.is_draft and bool(linked_viewer(principal, target).organisations)
     if not principal.is_authenticated:
         return False
     if action is Action.SIGNED_IN:
@@ -218,6 +295,14 @@ def can(principal: Principal, action: Action, target: Any = None) -> bool:
             return principal.role_in(target) is not None
         case Action.EDIT_CONVENING:
             return principal.role_in(target) is TeamRole.ORGANISER
+        case Action.MANAGE_ACTIONS:
+            return principal.role_in(target) is not None
+        case Action.VIEW_TRACKER:
+            return principal.on_any_team
+        case Action.UPDATE_ACTION:
+            return isinstance(target, ActionItem) and _may_update_action(principal, target)
+        case Action.VIEW_STAKEHOLDER_HISTORY:
+            return isinstance(target, Organisation) and _may_see_history_of(principal, target)
         case Action.VIEW_SERIES:
             # A series shows only through the convenings the viewer may see; an empty one
             # (just created) is visible to those who may fill it.
@@ -233,6 +318,8 @@ _VISIBILITY = {
     Organisation: Action.VIEW_ORGANISATION,
     Series: Action.VIEW_SERIES,
     Invitation: Action.ANSWER_INVITATION,
+    Document: Action.DOWNLOAD_DOCUMENT,
+    ActionItem: Action.UPDATE_ACTION,
 }
 
 

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from coordination import storage
 from coordination.auth.passwords import hash_password
 from coordination.models import (
+    ActionItem,
+    ActionPriority,
+    ActionStatus,
+    ActionUpdate,
+    ActionUpdateKind,
+    Audience,
+    AudienceKind,
+    AudienceOrganisation,
     Contact,
     Convening,
     ConveningStatus,
+    Document,
+    DocumentVersion,
     Invitation,
     InvitationStatus,
     Organisation,
@@ -172,3 +184,107 @@ class Factories:
         if commit:
             self.session.commit()
         return invitation
+
+    def audience(
+        self,
+        kind: AudienceKind = AudienceKind.EVERYONE,
+        *,
+        organisation_kinds: tuple[OrganisationKind, ...] = (),
+        organisations: tuple[Organisation, ...] = (),
+    ) -> Audience:
+        return Audience(
+            kind=kind,
+            organisation_kinds=[kind.value for kind in organisation_kinds],
+            organisation_links=[
+                AudienceOrganisation(organisation_id=organisation.id)
+                for organisation in organisations
+            ],
+        )
+
+    def document(
+        self,
+        convening: Convening,
+        title: str | None = None,
+        *,
+        audience: Audience | None = None,
+        sensitivity: str = "Official",
+        content: bytes = b"%PDF-1.4 placeholder",
+        filename: str = "briefing.pdf",
+        media_type: str = "application/pdf",
+        commit: bool = True,
+        **fields,
+    ) -> Document:
+        """A document with one version whose file is really written to the documents folder."""
+        document = Document(
+            convening=convening,
+            title=title or f"Briefing {next(_sequence)}",
+            sensitivity=sensitivity,
+            audience=audience or self.audience(),
+            **fields,
+        )
+        self.session.add(document)
+        self.document_version(
+            document, content, filename=filename, media_type=media_type, commit=False
+        )
+        if commit:
+            self.session.commit()
+        return document
+
+    def document_version(
+        self,
+        document: Document,
+        content: bytes,
+        *,
+        filename: str = "briefing.pdf",
+        media_type: str = "application/pdf",
+        commit: bool = True,
+    ) -> DocumentVersion:
+        key = storage.new_key()
+        with self.app.app_context():
+            path = storage.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        version = DocumentVersion(
+            document=document,
+            number=len(document.versions) + 1,
+            storage_key=key,
+            filename=filename,
+            media_type=media_type,
+            size_bytes=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        self.session.add(version)
+        if commit:
+            self.session.commit()
+        return version
+
+    def action(
+        self,
+        convening: Convening,
+        title: str | None = None,
+        *,
+        owner_organisation: Organisation | None = None,
+        owner_user: User | None = None,
+        status: ActionStatus = ActionStatus.OPEN,
+        priority: ActionPriority = ActionPriority.NORMAL,
+        due_on: date | None = None,
+        commit: bool = True,
+        **fields,
+    ) -> ActionItem:
+        action = ActionItem(
+            convening=convening,
+            title=title or f"Action {next(_sequence)}",
+            owner_organisation=owner_organisation,
+            owner_user=owner_user,
+            status=status,
+            priority=priority,
+            due_on=due_on,
+            **fields,
+        )
+        action.updates.append(
+            ActionUpdate(kind=ActionUpdateKind.CREATED, new_status=status, author_name="Test team")
+        )
+        self.session.add(action)
+        if commit:
+            self.session.commit()
+        return action

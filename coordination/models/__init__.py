@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from .action import OPEN_STATUSES, ActionItem, ActionReminder, ActionUpdate
 from .agenda import (
     AgendaItem,
     AgendaPresenter,
@@ -11,16 +12,22 @@ from .agenda import (
 )
 from .audit import AuditEvent
 from .base import Base, UTCDateTime, utcnow
+from .briefing import Document, DocumentVersion, DownloadReceipt
 from .convening import Convening, Series, TeamMembership
 from .enums import (
+    ActionPriority,
+    ActionStatus,
+    ActionUpdateKind,
     AgendaItemKind,
     AttendanceMode,
     AudienceKind,
     ConveningStatus,
     DelegateStatus,
+    DownloadChannel,
     InvitationStatus,
     MinuteKind,
     OrganisationKind,
+    ReminderKind,
     SeatRequestStatus,
     TeamRole,
     TokenPurpose,
@@ -32,7 +39,14 @@ from .user import SignInThrottle, User, UserToken
 
 __all__ = [
     "ANSWERED_STATUSES",
+    "OPEN_STATUSES",
     "PARTICIPATING_STATUSES",
+    "ActionItem",
+    "ActionPriority",
+    "ActionReminder",
+    "ActionStatus",
+    "ActionUpdate",
+    "ActionUpdateKind",
     "AgendaItem",
     "AgendaItemKind",
     "AgendaPresenter",
@@ -48,6 +62,10 @@ __all__ = [
     "ConveningStatus",
     "Delegate",
     "DelegateStatus",
+    "Document",
+    "DocumentVersion",
+    "DownloadChannel",
+    "DownloadReceipt",
     "Invitation",
     "InvitationStatus",
     "MinuteEntry",
@@ -57,6 +75,7 @@ __all__ = [
     "OrganisationKind",
     "OrganisationSector",
     "OutboxMessage",
+    "ReminderKind",
     "SeatRequestStatus",
     "Series",
     "SignInThrottle",

@@ -96,6 +96,40 @@ class TokenPurpose(LabelledEnum):
     ACCOUNT_SETUP = "account_setup", "Account set-up"
 
 
+class DownloadChannel(LabelledEnum):
+    FILE = "file", "Single file"
+    PACK = "pack", "Briefing pack (ZIP)"
+    BOOK = "book", "Briefing book (PDF)"
+
+
+class ActionStatus(LabelledEnum):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    BLOCKED = "blocked", "Blocked"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ActionPriority(LabelledEnum):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class ActionUpdateKind(LabelledEnum):
+    CREATED = "created", "Created"
+    STATUS = "status", "Status change"
+    NOTE = "note", "Progress note"
+    EDITED = "edited", "Edited"
+    CARRIED_OVER = "carried_over", "Carried over"
+
+
+class ReminderKind(LabelledEnum):
+    OWNER = "owner", "Owner's digest"
+    COORDINATOR = "coordinator", "Coordinator's digest"
+
+
 def enum_column(enum_class: type[enum.Enum], length: int = 32) -> sa.Enum:
     """A portable string column holding an enum's values (no native enum type)."""
     return sa.Enum(

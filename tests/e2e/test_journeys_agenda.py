@@ -88,8 +88,12 @@ def test_organiser_builds_reorders_and_publishes_agenda(page, javascript, arrang
         )
     else:
         expect(page.get_by_role("button", name=re.compile("^Reorder"))).to_have_count(0)
-        for _ in range(2):
-            page.get_by_role("button", name="Move up “Open discussion”").click()
+        # Each move is a form post and a redirect; wait for each page before the next step,
+        # so no click or reload lands on a page that is being replaced.
+        page.get_by_role("button", name="Move up “Open discussion”").click()
+        expect(builder_titles(page)).to_have_text(["Welcome", "Open discussion", GOVERNMENT_ONLY])
+        page.get_by_role("button", name="Move up “Open discussion”").click()
+        expect(builder_titles(page)).to_have_text(["Open discussion", "Welcome", GOVERNMENT_ONLY])
 
     page.reload()
     expect(builder_titles(page)).to_have_text(["Open discussion", "Welcome", GOVERNMENT_ONLY])

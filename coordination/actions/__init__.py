@@ -1,0 +1,1 @@
+"""Action items agreed at convenings: ownership, updates, tracking and reminders."""

@@ -1,0 +1,1 @@
+"""Briefing documents: upload, versions, audience-restricted downloads and receipts."""

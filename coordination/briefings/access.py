@@ -1,0 +1,88 @@
+"""Who may receive a document: the team always; others through its audience and embargo."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..audiences import Viewer, admits, snapshot, viewer_for
+from ..db import get_session
+from ..models import (
+    PARTICIPATING_STATUSES,
+    Convening,
+    ConveningStatus,
+    Document,
+    Invitation,
+    utcnow,
+)
+from ..permissions import Principal
+
+PDF_MEDIA_TYPE = "application/pdf"
+
+
+def is_team(principal: Principal, convening: Convening) -> bool:
+    return principal.is_admin or principal.role_in(convening) is not None
+
+
+def linked_viewer(principal: Principal, convening: Convening) -> Viewer:
+    """The organisations whose invitation links to this convening were opened in this session."""
+    if not principal.link_grants:
+        return Viewer()
+    invitations = get_session().scalars(
+        select(Invitation).where(
+            Invitation.id.in_(list(principal.link_grants)),
+            Invitation.convening_id == convening.id,
+            Invitation.status.in_(PARTICIPATING_STATUSES),
+        )
+    )
+    now = utcnow()
+    organisations = frozenset(
+        (invitation.organisation_id, invitation.organisation.kind.value)
+        for invitation in invitations
+        if invitation.token_hash == principal.link_grants.get(invitation.id)
+        and invitation.token_expires_at is not None
+        and invitation.token_expires_at > now
+    )
+    return Viewer(organisations=organisations)
+
+
+def briefing_viewer(principal: Principal, convening: Convening) -> Viewer:
+    """The viewer a principal is for a convening's briefings: account and opened links alike."""
+    if is_team(principal, convening):
+        return Viewer.team()
+    through_account = (
+        viewer_for(get_session(), principal, convening) if principal.user else Viewer()
+    )
+    through_links = linked_viewer(principal, convening)
+    return Viewer(organisations=through_account.organisations | through_links.organisations)
+
+
+def watermarks(label: str) -> bool:
+    return label in current_app.config["WATERMARK_LABELS"]
+
+
+def offered_to_audience(document: Document) -> bool:
+    """False when the latest file carries a watermark label but cannot be watermarked."""
+    latest = document.latest
+    if latest is None:
+        return False
+    if not watermarks(document.sensitivity) or latest.media_type == PDF_MEDIA_TYPE:
+        return True
+    return current_app.config["UNWATERMARKABLE_FILES_FOR"] == "audience"
+
+
+def released_to(document: Document, viewer: Viewer) -> bool:
+    """True if a participant viewer may receive the document's latest version now."""
+    if viewer.is_team:
+        return True
+    convening = document.convening
+    if document.is_deleted or convening.status == ConveningStatus.DRAFT:
+        return False
+    if document.embargo_until is not None and document.embargo_until > utcnow():
+        return False
+    return admits(snapshot(document.audience), viewer) and offered_to_audience(document)
+
+
+def may_download(principal: Principal, document: Document) -> bool:
+    """The rule behind Action.DOWNLOAD_DOCUMENT (latest version; older ones are the team's)."""
+    return released_to(document, briefing_viewer(principal, document.convening))

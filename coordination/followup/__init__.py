@@ -1,0 +1,1 @@
+"""Follow-up across convenings: the report per convening, series and stakeholder history."""
