@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from argon2 import PasswordHasher
+from reportlab.pdfgen import canvas
 from sqlalchemy.orm import Session
 
+from coordination import storage
 from coordination.agenda.versions import publish
 from coordination.models import (
+    ActionItem,
+    ActionPriority,
+    ActionStatus,
+    ActionUpdate,
+    ActionUpdateKind,
     AgendaItem,
     AgendaItemKind,
     Audience,
@@ -19,6 +28,8 @@ from coordination.models import (
     Convening,
     ConveningStatus,
     Delegate,
+    Document,
+    DocumentVersion,
     Invitation,
     InvitationStatus,
     Organisation,
@@ -37,6 +48,8 @@ KINDS = list(OrganisationKind)
 
 DELEGATES_PER_CONVENING = 250
 AGENDA_ITEMS_PER_CONVENING = 30
+DOCUMENTS_PER_CONVENING = 40
+ACTIONS_PER_CONVENING = 150
 
 
 @dataclass
@@ -175,3 +188,87 @@ def _fill_convening(session, organiser, convening, invited, index: int) -> None:
         )
     session.flush()
     publish(session, organiser, convening)
+    _add_documents(session, organiser, convening, invited)
+    _add_actions(session, organiser, convening, invited, index)
+
+
+def _briefing_pdf(title: str) -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    for page in range(3):
+        pdf.drawString(72, 720, f"{title}, page {page + 1}")
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _add_documents(session, organiser, convening, invited) -> None:
+    """Forty briefings, a fifth for government agencies only, a tenth with two versions."""
+    for number in range(DOCUMENTS_PER_CONVENING):
+        government_only = number % 5 == 4
+        document = Document(
+            convening=convening,
+            title=f"Briefing {number:02d}",
+            description="Generated for the benchmark.",
+            sensitivity="Official-Sensitive" if number % 4 == 3 else "Official",
+            audience=Audience(
+                kind=AudienceKind.KINDS if government_only else AudienceKind.EVERYONE,
+                organisation_kinds=["government_agency"] if government_only else [],
+            ),
+            created_by=organiser,
+        )
+        session.add(document)
+        for version_number in range(1, 3 if number % 10 == 0 else 2):
+            content = _briefing_pdf(f"{document.title} v{version_number}")
+            key = storage.new_key()
+            path = storage.path_for(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            session.add(
+                DocumentVersion(
+                    document=document,
+                    number=version_number,
+                    storage_key=key,
+                    filename=f"briefing-{number:02d}.pdf",
+                    media_type="application/pdf",
+                    size_bytes=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    uploaded_by=organiser,
+                )
+            )
+
+
+def _add_actions(session, organiser, convening, invited, index: int) -> None:
+    """A hundred and fifty actions in every status, each with its history of two updates."""
+    statuses = list(ActionStatus)
+    priorities = list(ActionPriority)
+    today = date(2027, 3, 1)
+    for number in range(ACTIONS_PER_CONVENING):
+        status = statuses[number % len(statuses)]
+        action = ActionItem(
+            convening=convening,
+            title=f"Action {index}-{number:03d}",
+            description="Generated for the benchmark.",
+            owner_organisation=invited[number % len(invited)],
+            due_on=today + timedelta(days=number % 30 - 10),
+            priority=priorities[number % len(priorities)],
+            status=status,
+            created_by=organiser,
+        )
+        action.updates = [
+            ActionUpdate(
+                kind=ActionUpdateKind.CREATED,
+                new_status=ActionStatus.OPEN,
+                author=organiser,
+                author_name=organiser.name,
+            ),
+            ActionUpdate(
+                kind=ActionUpdateKind.STATUS,
+                old_status=ActionStatus.OPEN,
+                new_status=status,
+                note="Progress reported at the meeting.",
+                author=organiser,
+                author_name=organiser.name,
+            ),
+        ]
+        session.add(action)

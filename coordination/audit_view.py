@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .models import AuditEvent, ConveningStatus, InvitationStatus, TeamRole
+from .models import ActionStatus, AuditEvent, ConveningStatus, InvitationStatus, TeamRole
 from .timezones import format_local
 
 FIELD_LABELS = {
@@ -41,6 +41,16 @@ FIELD_LABELS = {
     "checked_in_at": "Arrived",
     "on_behalf": "On the organisation's behalf",
     "by": "By",
+    # Action items.
+    "agenda_item": "Agenda item",
+    "decision": "Decision",
+    "owner_organisation": "Owner organisation",
+    "owner_person": "Owner person",
+    "due_on": "Due",
+    "priority": "Priority",
+    "note": "Note",
+    "carried_to": "Carried over to",
+    "carried_from": "Carried over from",
 }
 
 ACTION_LABELS = {
@@ -87,12 +97,18 @@ ACTION_LABELS = {
     "user.calendar_feed_created": "Made a calendar feed address",
     "user.calendar_feed_reset": "Made a new calendar feed address",
     "user.calendar_feed_removed": "Turned off the calendar feed",
+    "action.created": "Recorded an action",
+    "action.updated": "Edited an action",
+    "action.status_changed": "Changed an action's status",
+    "action.note_added": "Added a progress note to an action",
+    "action.carried_over": "Carried an action over to the next convening",
+    "action.carried_in": "Received an action carried over",
 }
 
 # Actions whose changes are the new object's values rather than [before, after] pairs.
 CREATION_SUFFIXES = (".created", ".imported", ".cloned", ".seeded")
 TIME_FIELDS = {"starts_at", "ends_at", "rsvp_deadline", "checked_in_at", "sent_at", "fixed_start"}
-STATUS_ENUMS = (ConveningStatus, InvitationStatus, TeamRole)
+STATUS_ENUMS = (ConveningStatus, InvitationStatus, TeamRole, ActionStatus)
 
 
 @dataclass

@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
     app.cli.add_command(mail_group)
+    app.cli.add_command(actions_group)
     from .demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)
@@ -133,3 +134,37 @@ def mail_send(worker: bool, interval: float) -> None:
     except KeyboardInterrupt:
         pass
     click.echo("Mail worker stopped.")
+
+
+@click.group("actions", help="Action items.")
+def actions_group() -> None:
+    pass
+
+
+@actions_group.command("remind")
+@with_appcontext
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to remind for (YYYY-MM-DD); default today.",
+)
+@click.option("--dry-run", is_flag=True, help="Say who would get a digest; send nothing.")
+def actions_remind(on, dry_run: bool) -> None:
+    """Email owners what is due soon or overdue, and teams what is overdue (once a day)."""
+    from .actions import reminders, tracker
+
+    day = on.date() if on else tracker.today()
+    with get_database().session() as session:
+        report = reminders.run(
+            session, day, int(current_app.config["ACTION_DUE_SOON_DAYS"]), dry_run=dry_run
+        )
+    for digests in report.queued.values():
+        for digest in digests:
+            label = "would send" if dry_run else "queued"
+            click.echo(
+                f"{label}: {digest.kind.label} to {digest.email} "
+                f"({len(digest.overdue)} overdue, {len(digest.due_soon)} due soon)"
+            )
+    click.echo(report.summary())

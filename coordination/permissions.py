@@ -56,6 +56,8 @@ class Action(enum.StrEnum):
     EDIT_CONVENING = "edit_convening"
     # On one series: the team sees every series, others those they can see into.
     VIEW_SERIES = "view_series"
+    # On one series: its dashboard, for anyone on the team of one of its convenings.
+    VIEW_SERIES_DASHBOARD = "view_series_dashboard"
     # On one organisation.
     VIEW_ORGANISATION = "view_organisation"
     # On one invitation: its focal point (by account or by link) and the organisers.
@@ -309,6 +311,11 @@ def can(principal: Principal, action: Action, target: Any = None) -> bool:
             if not target.convenings:
                 return principal.organises_any
             return any(_convening_visible(principal, convening) for convening in target.convenings)
+        case Action.VIEW_SERIES_DASHBOARD:
+            # The dashboard then shows only the convenings whose team the viewer is on.
+            return isinstance(target, Series) and any(
+                principal.role_in(convening) is not None for convening in target.convenings
+            )
     return False
 
 

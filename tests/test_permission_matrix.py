@@ -149,6 +149,44 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "agenda.move_item": {"POST": ORGANISERS},
     "agenda.reorder": {"POST": ORGANISERS},
     "agenda.publish": {"POST": ORGANISERS},
+    # Follow-up: the convening's team reads its report; the series dashboard shows the series'
+    # convenings whose team the viewer is on; an organisation's history, the teams it met.
+    "followup.report": {"GET": TEAM},
+    "followup.series_dashboard": {"GET": TEAM},
+    "followup.history": {"GET": TEAM},
+    # Briefings: members see the list of what they receive (the team sees every document);
+    # the team opens a document's page; organisers upload, edit, replace, delete, restore.
+    "briefings.index": {"GET": MEMBERS},
+    "briefings.create": {"GET": ORGANISERS, "POST": ORGANISERS},
+    "briefings.show": {"GET": TEAM},
+    "briefings.edit": {"GET": ORGANISERS, "POST": ORGANISERS},
+    "briefings.replace": {"GET": ORGANISERS, "POST": ORGANISERS},
+    "briefings.delete": {"POST": ORGANISERS},
+    "briefings.restore": {"POST": ORGANISERS},
+    # Downloads: members receive the briefings meant for them (the world's document is for
+    # everyone invited), one file, the ZIP pack or the book; old versions and receipts are
+    # the team's.
+    "downloads.document": {"GET": MEMBERS},
+    "downloads.version": {"GET": TEAM},
+    "downloads.pack": {"GET": MEMBERS},
+    "downloads.book": {"GET": MEMBERS},
+    "downloads.document_receipts": {"GET": TEAM},
+    "downloads.organisation_receipts": {"GET": TEAM},
+    # Actions: members see the convening's list (participants only their own), the owners and
+    # the team open and update an action, the team creates, edits and carries over.
+    "actions.list_actions": {"GET": MEMBERS},
+    "actions.create": {"GET": TEAM, "POST": TEAM},
+    "actions.create_bulk": {"GET": TEAM, "POST": TEAM},
+    "actions.edit": {"GET": TEAM, "POST": TEAM},
+    "actions.show": {"GET": MEMBERS},
+    "actions.update": {"POST": MEMBERS},
+    "actions.carry_over": {"POST": TEAM},
+    "actions.mine": {"GET": SIGNED_IN},
+    # The tracker: anyone on a convening's team (each sees only their convenings' actions).
+    "tracker.list_actions": {"GET": TEAM},
+    "tracker.board": {"GET": TEAM},
+    "tracker.export_csv": {"GET": TEAM},
+    "tracker.organisations": {"GET": TEAM},
 }
 
 
@@ -213,6 +251,9 @@ def world(make) -> World:
     entry = MinuteEntry(convening_id=convening.id, body="A note in the minutes")
     make.session.add(entry)
     make.session.commit()
+    # A briefing for everyone invited, and an action the invited organisation owns.
+    document = make.document(convening, "A briefing")
+    action = make.action(convening, "An action", owner_organisation=invited)
     return World(
         users={
             "outsider": outsider,
@@ -234,6 +275,9 @@ def world(make) -> World:
             "entry_id": entry.id,
             "item_id": agenda_item.id,
             "token": "x" * 43,
+            "document_id": document.id,
+            "version_id": document.latest.id,
+            "action_id": action.id,
         },
     )
 
@@ -308,6 +352,9 @@ def test_get_requests_change_nothing(app, world, db):
             response = _request(app, world, "admin", endpoint, "GET")
             assert response.status_code != 500, endpoint
     after = _row_counts(db)
+    # A download records its receipt (who received which version): the one row a GET writes.
+    for counts in (before, after):
+        counts.pop("download_receipt")
     # Signing in records nothing but the sign-in time; any new row means a GET wrote.
     assert after == before
 

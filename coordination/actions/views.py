@@ -2,6 +2,310 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import Form
+
+from ..auth import current_actor as actor
+from ..convenings.forms import options, parse_version
+from ..db import get_session
+from ..models import ActionItem, Convening
+from ..pagination import page_number
+from ..permissions import Action, can, current_principal, guard, load
+from . import services
+from .forms import (
+    ActionFilterForm,
+    ActionForm,
+    BulkForm,
+    CarryOverForm,
+    StatusForm,
+    selected_id,
+)
+from .services import STALE_MESSAGE, ActionError, BulkActionError, ListFilters, StaleActionError
 
 blueprint = Blueprint("actions", __name__)
+
+
+def _attach(form: Form, errors: dict[str, str]) -> str | None:
+    """Put each message beside its field; answer the rest."""
+    general = []
+    for name, message in errors.items():
+        field = form._fields.get(name)
+        if name == "owner_user_id":
+            field = form._fields.get("owner_person")
+        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
+            if message:
+                general.append(message)
+        else:
+            field.errors = [*field.errors, message]
+    return " ".join(general) or None
+
+
+def _id_argument(name: str) -> str:
+    raw = request.args.get(name, "")
+    return raw if raw.isdigit() else ""
+
+
+@blueprint.route("/convenings/<int:convening_id>/actions")
+@guard(Action.VIEW_CONVENING, load(Convening, "convening_id", "convening"))
+def list_actions(convening: Convening):
+    """The convening's actions: all of them for the team, the viewer's own for participants."""
+    session = get_session()
+    principal = current_principal()
+    team = can(principal, Action.MANAGE_ACTIONS, convening)
+    form = ActionFilterForm(request.args)
+    owner_options = services.owner_filter_options(session, convening) if team else []
+    form.owner.choices = options(
+        [("", "Any organisation")] + [(str(i), name) for i, name in owner_options]
+    )
+    owner = (form.owner.data or "").strip()
+    filters = ListFilters(
+        status=(form.status.data or "").strip() if team else "",
+        owner_organisation_id=int(owner) if team and owner.isdigit() else None,
+    )
+    page = services.convening_actions(
+        session,
+        principal,
+        convening,
+        team,
+        filters,
+        page_number(request.args.get("page")),
+        current_app.config["PER_PAGE"],
+    )
+    return render_template(
+        "actions/list.html", convening=convening, page=page, team=team, filters=form
+    )
+
+
+def _render_form(convening: Convening, form: ActionForm, problem: str | None, action=None):
+    code = 400 if request.method == "POST" else 200
+    return render_template(
+        "actions/form.html", convening=convening, form=form, problem=problem, action=action
+    ), code
+
+
+@blueprint.route("/convenings/<int:convening_id>/actions/new", methods=["GET", "POST"])
+@guard(Action.MANAGE_ACTIONS, load(Convening, "convening_id", "convening"))
+def create(convening: Convening):
+    """Record one action; ``?agenda_item=`` and ``?decision=`` preselect what it follows from."""
+    session = get_session()
+    form = ActionForm()
+    form.offer(services.choices(session, convening))
+    if request.method == "GET":
+        form.agenda_item_id.data = _id_argument("agenda_item")
+        form.decision_id.data = _id_argument("decision")
+    problem = None
+    if form.validate_on_submit():
+        convening_id = convening.id
+        try:
+            action = services.create_action(session, actor(), convening, form.to_input())
+        except ActionError as error:
+            session.rollback()
+            problem = _attach(form, error.errors)
+        else:
+            action_id, title = action.id, action.title
+            session.commit()
+            flash(f"Action “{title}” recorded.", "success")
+            if request.form.get("then") == "another":
+                return redirect(
+                    url_for(
+                        ".create",
+                        convening_id=convening_id,
+                        agenda_item=form.agenda_item_id.data or None,
+                    )
+                )
+            return redirect(url_for(".show", action_id=action_id))
+    return _render_form(convening, form, problem)
+
+
+@blueprint.route("/convenings/<int:convening_id>/actions/bulk", methods=["GET", "POST"])
+@guard(Action.MANAGE_ACTIONS, load(Convening, "convening_id", "convening"))
+def create_bulk(convening: Convening):
+    """Record several actions at once; blank rows are skipped, a faulty row saves none."""
+    session = get_session()
+    form = BulkForm()
+    form.offer(services.choices(session, convening))
+    if request.method == "GET":
+        form.agenda_item_id.data = _id_argument("agenda_item")
+        form.decision_id.data = _id_argument("decision")
+    problem = None
+    if form.validate_on_submit():
+        convening_id = convening.id
+        try:
+            created = services.create_actions(
+                session,
+                actor(),
+                convening,
+                form.to_rows(),
+                agenda_item_id=selected_id(form.agenda_item_id.data),
+                decision_id=selected_id(form.decision_id.data),
+            )
+        except BulkActionError as error:
+            session.rollback()
+            for index, messages in error.rows.items():
+                _attach(form.rows[index].form, messages)
+            problem = _attach(form, error.errors)
+        except ActionError as error:
+            session.rollback()
+            problem = _attach(form, error.errors)
+        else:
+            count = len(created)
+            session.commit()
+            flash(f"{count} action{'s' if count != 1 else ''} recorded.", "success")
+            return redirect(url_for(".list_actions", convening_id=convening_id))
+    elif request.method == "POST":
+        problem = "Check the rows marked below; no action was created."
+    code = 400 if request.method == "POST" else 200
+    return render_template(
+        "actions/bulk.html", convening=convening, form=form, problem=problem
+    ), code
+
+
+@blueprint.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@guard(
+    Action.MANAGE_ACTIONS, load(ActionItem, "action_id", "action", judged_by=lambda a: a.convening)
+)
+def edit(action: ActionItem):
+    """Change or reassign an action (the team only); the history names what changed."""
+    session = get_session()
+    convening = action.convening
+    form = ActionForm()
+    form.offer(services.choices(session, convening))
+    if request.method == "GET":
+        form.title.data = action.title
+        form.description.data = action.description
+        form.agenda_item_id.data = str(action.agenda_item_id or "")
+        form.decision_id.data = str(action.decision_id or "")
+        form.owner_organisation_id.data = str(action.owner_organisation_id or "")
+        if action.owner_user_id:
+            form.owner_person.data = f"user-{action.owner_user_id}"
+        elif action.owner_delegate_id:
+            form.owner_person.data = f"delegate-{action.owner_delegate_id}"
+        form.due_on.data = action.due_on
+        form.priority.data = action.priority.value
+        form.version.data = str(action.version)
+    problem = None
+    if form.validate_on_submit():
+        action_id = action.id
+        try:
+            changed = services.edit_action(
+                session, actor(), action, form.to_input(), parse_version(form.version.data)
+            )
+            session.commit()
+        except (StaleActionError, StaleDataError):
+            session.rollback()
+            problem = STALE_MESSAGE
+        except ActionError as error:
+            session.rollback()
+            problem = _attach(form, error.errors)
+        else:
+            flash("Changes saved." if changed else "Nothing was changed.", "success")
+            return redirect(url_for(".show", action_id=action_id))
+    return _render_form(convening, form, problem, action)
+
+
+def _render_show(action: ActionItem, form: StatusForm | None = None, problem: str | None = None):
+    session = get_session()
+    principal = current_principal()
+    info = services.details(session, action)
+    if form is None:
+        form = StatusForm(formdata=None)
+        form.status.data = action.status.value
+        form.version.data = str(action.version)
+    return render_template(
+        "actions/show.html",
+        info=info,
+        action=action,
+        convening=action.convening,
+        form=form,
+        problem=problem,
+        team=can(principal, Action.MANAGE_ACTIONS, action.convening),
+        carry_form=CarryOverForm(formdata=None),
+    ), (400 if request.method == "POST" else 200)
+
+
+@blueprint.route("/actions/<int:action_id>")
+@guard(Action.UPDATE_ACTION, load(ActionItem, "action_id", "action"))
+def show(action: ActionItem):
+    """An action: its details, its history across convenings, and the status and note form."""
+    return _render_show(action)
+
+
+@blueprint.route("/actions/<int:action_id>/update", methods=["POST"])
+@guard(Action.UPDATE_ACTION, load(ActionItem, "action_id", "action"))
+def update(action: ActionItem):
+    """Change the status or add a progress note; no other field is read from this form."""
+    session = get_session()
+    form = StatusForm()
+    problem = None
+    if form.validate_on_submit():
+        action_id = action.id
+        try:
+            entry = services.update_status(
+                session,
+                actor(),
+                action,
+                form.status_value(),
+                form.note.data or "",
+                parse_version(form.version.data),
+                current_principal(),
+            )
+            kind = entry.kind
+            session.commit()
+        except (StaleActionError, StaleDataError):
+            session.rollback()
+            problem = STALE_MESSAGE
+        except ActionError as error:
+            session.rollback()
+            problem = _attach(form, error.errors)
+        else:
+            flash(
+                "Status changed." if kind.value == "status" else "Progress note added.", "success"
+            )
+            return redirect(url_for(".show", action_id=action_id, _anchor="history"))
+    if problem == STALE_MESSAGE:
+        # Show the fresh action; keep what the person wrote so it is not lost.
+        session.expire_all()
+        form.version.data = str(action.version)
+    return _render_show(action, form, problem)
+
+
+@blueprint.route("/actions/<int:action_id>/carry-over", methods=["POST"])
+@guard(
+    Action.MANAGE_ACTIONS, load(ActionItem, "action_id", "action", judged_by=lambda a: a.convening)
+)
+def carry_over(action: ActionItem):
+    """Continue an open action in the series' next convening."""
+    session = get_session()
+    form = CarryOverForm()
+    action_id = action.id
+    if not form.validate_on_submit():
+        flash("The form had expired; try again.", "error")
+        return redirect(url_for(".show", action_id=action_id))
+    try:
+        successor = services.carry_over(session, actor(), action, parse_version(form.version.data))
+        successor_id, target = successor.id, successor.convening.title
+        session.commit()
+    except (StaleActionError, StaleDataError):
+        session.rollback()
+        flash(STALE_MESSAGE, "error")
+    except ActionError as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"Carried over to {target}; its history comes with it.", "success")
+        return redirect(url_for(".show", action_id=successor_id))
+    return redirect(url_for(".show", action_id=action_id))
+
+
+@blueprint.route("/my/actions")
+@guard(Action.SIGNED_IN)
+def mine():
+    """Everything the user or their organisations own, across convenings, outstanding first."""
+    page = services.my_actions(
+        get_session(),
+        current_principal(),
+        page_number(request.args.get("page")),
+        current_app.config["PER_PAGE"],
+    )
+    return render_template("actions/mine.html", page=page)

@@ -20,6 +20,7 @@ from ..models import AgendaItem, AgendaVersion, Convening, User
 from ..permissions import Action, Principal, can, load_principal
 from ..tokens import hash_token, new_token
 from ..urls import external_url
+from .action_todos import feed_todos
 from .agenda_events import agenda_item_event, agenda_item_uid
 from .ics import build_calendar, build_event, convening_uid
 
@@ -147,7 +148,7 @@ def feed_convenings(session: Session, principal: Principal) -> list[Convening]:
 
 
 def feed_calendar(session: Session, user: User) -> bytes:
-    """A user's personal feed: their convenings and the agenda items meant for them."""
+    """A user's personal feed: their convenings, the agenda items meant for them, their actions."""
     principal = load_principal(session, user)
     convenings = feed_convenings(session, principal)
     versions = latest_versions(session, [convening.id for convening in convenings])
@@ -167,6 +168,8 @@ def feed_calendar(session: Session, user: User) -> bytes:
         events.extend(
             agenda_events(convening, visible[convening.id], sequences, main.get("location"))
         )
+    # The actions the person or their organisation owes, as to-dos.
+    events.extend(feed_todos(session, principal))
     return _ics(events, FEED_NAME)
 
 

@@ -24,7 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..timezones import local_to_utc
-from . import agenda, data, delegations
+from . import actions, agenda, data, delegations
 
 
 @dataclass
@@ -285,6 +285,7 @@ def seed(session: Session, password: str, today: date | None = None) -> SeedRepo
     for convening in (valley, studios, washington):
         delegations.delegate(session, report, convening, users["organiser@example.org"])
     agenda.add(session, report, washington, valley, studios, users, now)
+    actions.add(session, report, valley, studios, washington, organisations, users, today, now)
     if report.created:
         audit.record(
             session,

@@ -75,6 +75,29 @@ def read_with_icalendar(text: str) -> dict:
     }
 
 
+def read_todos_with_icalendar(text: str) -> list[dict]:
+    """The calendar's to-dos as icalendar reads them, in the shape parse_ics.mjs prints."""
+    calendar = Calendar.from_ical(text)
+    todos = []
+    for todo in calendar.walk("VTODO"):
+        due = todo.get("DUE")
+        completed = todo.get("COMPLETED")
+        todos.append(
+            {
+                "uid": str(todo["UID"]),
+                "summary": str(todo["SUMMARY"]),
+                "description": str(todo.get("DESCRIPTION", "")),
+                "status": str(todo["STATUS"]),
+                "priority": int(todo["PRIORITY"]),
+                "url": str(todo["URL"]),
+                "due": due.dt if due is not None else None,
+                "due_is_date": due is not None and due.params.get("VALUE") == "DATE",
+                "completed": completed.dt.astimezone(UTC) if completed is not None else None,
+            }
+        )
+    return todos
+
+
 def read_with_icaljs(paths: list[Path]) -> dict[str, dict]:
     """Every file as ical.js reads it (one Node process for the batch), by path.
 

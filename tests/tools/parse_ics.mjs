@@ -43,8 +43,23 @@ function parseFile(path) {
       attendees: vevent.getAllProperties("attendee").map(address),
     };
   });
+  const todos = calendar.getAllSubcomponents("vtodo").map((vtodo) => {
+    const due = vtodo.getFirstProperty("due");
+    const completed = vtodo.getFirstPropertyValue("completed");
+    return {
+      uid: vtodo.getFirstPropertyValue("uid"),
+      summary: vtodo.getFirstPropertyValue("summary"),
+      description: vtodo.getFirstPropertyValue("description"),
+      status: vtodo.getFirstPropertyValue("status"),
+      priority: vtodo.getFirstPropertyValue("priority"),
+      url: vtodo.getFirstPropertyValue("url"),
+      due: due ? { value: due.getFirstValue().toString(), isDate: due.getFirstValue().isDate } : null,
+      completed: completed ? completed.toJSDate().toISOString() : null,
+    };
+  });
   return {
     file: path,
+    todos,
     method: calendar.getFirstPropertyValue("method"),
     version: calendar.getFirstPropertyValue("version"),
     prodid: calendar.getFirstPropertyValue("prodid"),

@@ -1,0 +1,484 @@
+"""The coordinators' tracker: which actions a viewer may track, filtered, sorted and counted.
+
+Every page is a fixed number of queries whatever the number of actions: the filters become
+WHERE clauses, the board takes its capped columns with one windowed query, and the totals per
+organisation are one grouped query. Carried-over actions are left out everywhere: they live on
+in their successor.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.orm import Session, aliased, contains_eager
+
+from ..db import Database
+from ..directory.csv_io import escape_cell
+from ..models import (
+    OPEN_STATUSES,
+    ActionItem,
+    ActionPriority,
+    ActionStatus,
+    Convening,
+    Delegate,
+    Organisation,
+    OrganisationKind,
+    Series,
+    User,
+)
+from ..pagination import Page, paginate
+from ..permissions import Principal
+
+# Columns of the board, in the order work moves through them.
+BOARD_STATUSES = (
+    ActionStatus.OPEN,
+    ActionStatus.IN_PROGRESS,
+    ActionStatus.BLOCKED,
+    ActionStatus.DONE,
+    ActionStatus.CANCELLED,
+)
+# Cards shown per board column; the rest are reached through the list.
+BOARD_CARD_LIMIT = 20
+# "Due this week" is the next seven days from today, today included.
+WEEK_DAYS = 7
+
+SORTS = {
+    "due": "Due date, soonest first",
+    "due_late": "Due date, latest first",
+    "priority": "Priority, most urgent first",
+    "status": "Status",
+    "owner": "Owner",
+    "convening": "Convening, latest first",
+    "updated": "Recently updated first",
+}
+DEFAULT_SORT = "due"
+
+OwnerUser = aliased(User, name="owner_user")
+OwnerDelegate = aliased(Delegate, name="owner_delegate")
+
+_PRIORITY_RANK = case(
+    {
+        ActionPriority.URGENT.value: 0,
+        ActionPriority.HIGH.value: 1,
+        ActionPriority.NORMAL.value: 2,
+        ActionPriority.LOW.value: 3,
+    },
+    value=ActionItem.priority,
+    else_=4,
+)
+_STATUS_RANK = case(
+    {status.value: rank for rank, status in enumerate(BOARD_STATUSES)},
+    value=ActionItem.status,
+    else_=len(BOARD_STATUSES),
+)
+_OWNER_NAME = func.lower(func.coalesce(Organisation.name, OwnerUser.name, OwnerDelegate.name, ""))
+
+
+def today() -> date:
+    """The tracker's and the reminders' today: the server's calendar date."""
+    return date.today()
+
+
+def scope_of(principal: Principal) -> frozenset[int] | None:
+    """The convenings whose actions the viewer tracks: None means all (administrators)."""
+    if principal.is_admin:
+        return None
+    return frozenset(principal.team_roles)
+
+
+@dataclass(frozen=True)
+class TrackerFilters:
+    """What the tracker shows; every field is optional."""
+
+    statuses: frozenset[ActionStatus] = frozenset()
+    organisation_id: int | None = None
+    organisation_kind: OrganisationKind | None = None
+    convening_id: int | None = None
+    series_id: int | None = None
+    overdue: bool = False
+    due_this_week: bool = False
+    text: str = ""
+    sort: str = DEFAULT_SORT
+
+
+@dataclass
+class Option:
+    value: int
+    label: str
+
+
+@dataclass
+class FilterOptions:
+    """The choices the filter form offers: only what lies within the viewer's scope."""
+
+    convenings: list[Option] = field(default_factory=list)
+    series: list[Option] = field(default_factory=list)
+    organisations: list[Option] = field(default_factory=list)
+
+
+def _in_scope(scope: frozenset[int] | None):
+    if scope is None:
+        return literal(True)
+    return ActionItem.convening_id.in_(sorted(scope))
+
+
+def filter_options(session: Session, scope: frozenset[int] | None) -> FilterOptions:
+    """The convenings, series and owner organisations the viewer may filter by (two queries)."""
+    if scope is not None and not scope:
+        return FilterOptions()
+    convening_query = (
+        select(Convening.id, Convening.title, Convening.starts_at, Series.id, Series.name)
+        .outerjoin(Series, Series.id == Convening.series_id)
+        .order_by(Convening.starts_at.desc(), Convening.id)
+    )
+    if scope is not None:
+        convening_query = convening_query.where(Convening.id.in_(sorted(scope)))
+    convenings, series = [], {}
+    for convening_id, title, starts_at, series_id, series_name in session.execute(convening_query):
+        convenings.append(Option(convening_id, f"{title} ({starts_at:%d %b %Y})"))
+        if series_id is not None:
+            series[series_id] = series_name
+    owners = select(ActionItem.owner_organisation_id).where(
+        _in_scope(scope), ActionItem.owner_organisation_id.is_not(None)
+    )
+    organisations = [
+        Option(organisation_id, name)
+        for organisation_id, name in session.execute(
+            select(Organisation.id, Organisation.name)
+            .where(Organisation.id.in_(owners))
+            .order_by(func.lower(Organisation.name), Organisation.id)
+        )
+    ]
+    return FilterOptions(
+        convenings=convenings,
+        series=[Option(key, name) for key, name in sorted(series.items(), key=lambda s: s[1])],
+        organisations=organisations,
+    )
+
+
+def _joined(statement: Select) -> Select:
+    """The joins every tracker query filters and sorts on (all many-to-one: no duplicates)."""
+    return (
+        statement.join(Convening, Convening.id == ActionItem.convening_id)
+        .outerjoin(Series, Series.id == Convening.series_id)
+        .outerjoin(Organisation, Organisation.id == ActionItem.owner_organisation_id)
+        .outerjoin(OwnerUser, OwnerUser.id == ActionItem.owner_user_id)
+        .outerjoin(OwnerDelegate, OwnerDelegate.id == ActionItem.owner_delegate_id)
+    )
+
+
+def is_overdue_clause(on: date):
+    return and_(
+        ActionItem.status.in_([status.value for status in OPEN_STATUSES]),
+        ActionItem.due_on.is_not(None),
+        ActionItem.due_on < on,
+    )
+
+
+def _conditions(scope: frozenset[int] | None, filters: TrackerFilters, on: date) -> list:
+    conditions = [_in_scope(scope), ActionItem.carried_over_at.is_(None)]
+    if filters.statuses:
+        conditions.append(ActionItem.status.in_(sorted(s.value for s in filters.statuses)))
+    if filters.organisation_id is not None:
+        conditions.append(ActionItem.owner_organisation_id == filters.organisation_id)
+    if filters.organisation_kind is not None:
+        conditions.append(Organisation.kind == filters.organisation_kind)
+    if filters.convening_id is not None:
+        conditions.append(ActionItem.convening_id == filters.convening_id)
+    if filters.series_id is not None:
+        conditions.append(Convening.series_id == filters.series_id)
+    if filters.overdue:
+        conditions.append(is_overdue_clause(on))
+    if filters.due_this_week:
+        conditions.append(ActionItem.due_on.between(on, on + timedelta(days=WEEK_DAYS - 1)))
+    if filters.text:
+        conditions.append(ActionItem.title.icontains(filters.text, autoescape=True))
+    return conditions
+
+
+def _order(sort: str) -> list:
+    tie = ActionItem.id
+    match sort:
+        case "due_late":
+            return [ActionItem.due_on.is_(None), ActionItem.due_on.desc(), tie.desc()]
+        case "priority":
+            return [_PRIORITY_RANK, ActionItem.due_on.is_(None), ActionItem.due_on, tie]
+        case "status":
+            return [_STATUS_RANK, ActionItem.due_on.is_(None), ActionItem.due_on, tie]
+        case "owner":
+            return [_OWNER_NAME, ActionItem.due_on.is_(None), ActionItem.due_on, tie]
+        case "convening":
+            return [Convening.starts_at.desc(), Convening.id, _STATUS_RANK, ActionItem.due_on, tie]
+        case "updated":
+            return [ActionItem.updated_at.desc(), tie.desc()]
+    return [ActionItem.due_on.is_(None), ActionItem.due_on, _PRIORITY_RANK, tie]
+
+
+def _loading(statement: Select) -> Select:
+    return statement.options(
+        contains_eager(ActionItem.convening).contains_eager(Convening.series),
+        contains_eager(ActionItem.owner_organisation),
+        contains_eager(ActionItem.owner_user.of_type(OwnerUser)),
+        contains_eager(ActionItem.owner_delegate.of_type(OwnerDelegate)),
+    )
+
+
+def actions_query(scope: frozenset[int] | None, filters: TrackerFilters, on: date) -> Select:
+    """The filtered, sorted actions with their convening and owners loaded in the same query."""
+    statement = _joined(select(ActionItem)).where(*_conditions(scope, filters, on))
+    return _loading(statement).order_by(*_order(filters.sort))
+
+
+def list_page(
+    session: Session,
+    scope: frozenset[int] | None,
+    filters: TrackerFilters,
+    on: date,
+    number: int,
+    per_page: int,
+) -> Page:
+    """One page of the tracker's list (two queries)."""
+    return paginate(session, actions_query(scope, filters, on), number, per_page)
+
+
+@dataclass
+class BoardColumn:
+    status: ActionStatus
+    count: int
+    cards: list[ActionItem]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.cards)
+
+
+def board(
+    session: Session,
+    scope: frozenset[int] | None,
+    filters: TrackerFilters,
+    on: date,
+    limit: int = BOARD_CARD_LIMIT,
+) -> list[BoardColumn]:
+    """A column per status (those asked for, or all): its count and first cards (two queries)."""
+    conditions = _conditions(scope, filters, on)
+    counts = dict(
+        session.execute(
+            _joined(select(ActionItem.status, func.count()))
+            .where(*conditions)
+            .group_by(ActionItem.status)
+        ).all()
+    )
+    ranked = (
+        _joined(
+            select(
+                ActionItem.id.label("id"),
+                func.row_number()
+                .over(partition_by=ActionItem.status, order_by=_order(filters.sort))
+                .label("rank"),
+            )
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    first = select(ranked.c.id).where(ranked.c.rank <= limit)
+    cards = session.scalars(
+        _loading(_joined(select(ActionItem)).where(ActionItem.id.in_(first))).order_by(
+            *_order(filters.sort)
+        )
+    ).unique()
+    by_status: dict[ActionStatus, list[ActionItem]] = {status: [] for status in BOARD_STATUSES}
+    for card in cards:
+        by_status[card.status].append(card)
+    shown = [s for s in BOARD_STATUSES if not filters.statuses or s in filters.statuses]
+    return [BoardColumn(status, counts.get(status, 0), by_status[status]) for status in shown]
+
+
+@dataclass
+class OrganisationTotals:
+    organisation_id: int | None
+    name: str | None
+    kind: OrganisationKind | None
+    open: int
+    in_progress: int
+    blocked: int
+    overdue: int
+    done: int
+    cancelled: int
+    total: int
+
+
+def _count_of(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _totals_columns(on: date) -> list:
+    return [
+        _count_of(ActionItem.status == ActionStatus.OPEN),
+        _count_of(ActionItem.status == ActionStatus.IN_PROGRESS),
+        _count_of(ActionItem.status == ActionStatus.BLOCKED),
+        _count_of(is_overdue_clause(on)),
+        _count_of(ActionItem.status == ActionStatus.DONE),
+        _count_of(ActionItem.status == ActionStatus.CANCELLED),
+        func.count(ActionItem.id),
+    ]
+
+
+def organisation_totals(
+    session: Session,
+    scope: frozenset[int] | None,
+    filters: TrackerFilters,
+    on: date,
+    number: int,
+    per_page: int,
+) -> tuple[Page, OrganisationTotals]:
+    """Counts per owner organisation (one grouped query per page), their number and the sum."""
+    conditions = _conditions(scope, filters, on)
+    grouped = (
+        _joined(
+            select(
+                ActionItem.owner_organisation_id,
+                Organisation.name,
+                Organisation.kind,
+                *_totals_columns(on),
+            )
+        )
+        .where(*conditions)
+        .group_by(ActionItem.owner_organisation_id, Organisation.name, Organisation.kind)
+    )
+    groups = session.scalar(select(func.count()).select_from(grouped.subquery())) or 0
+    number = min(number, max(1, math.ceil(groups / per_page)))
+    rows = session.execute(
+        grouped.order_by(
+            Organisation.name.is_(None),
+            func.lower(Organisation.name),
+            ActionItem.owner_organisation_id,
+        )
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    ).all()
+    items = [OrganisationTotals(*row) for row in rows]
+    overall = session.execute(_joined(select(*_totals_columns(on))).where(*conditions)).one()
+    total = OrganisationTotals(None, None, None, *overall)
+    return Page(items=items, number=number, per_page=per_page, total=groups), total
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "priority",
+    "due_on",
+    "overdue",
+    "convening",
+    "series",
+    "owner_organisation",
+    "organisation_kind",
+    "owner_person",
+    "description",
+    "updated_at_utc",
+)
+
+
+def csv_rows(
+    session: Session, scope: frozenset[int] | None, filters: TrackerFilters, on: date
+) -> Iterator[list[str]]:
+    """Every matching action as a row of text, read in batches (one query)."""
+    statement = (
+        _joined(
+            select(
+                ActionItem.id,
+                ActionItem.title,
+                ActionItem.status,
+                ActionItem.priority,
+                ActionItem.due_on,
+                Convening.title,
+                Series.name,
+                Organisation.name,
+                Organisation.kind,
+                func.coalesce(OwnerUser.name, OwnerDelegate.name),
+                ActionItem.description,
+                ActionItem.updated_at,
+            )
+        )
+        .where(*_conditions(scope, filters, on))
+        .order_by(*_order(filters.sort))
+        .execution_options(yield_per=1000)
+    )
+    yield list(CSV_COLUMNS)
+    for row in session.execute(statement):
+        (
+            action_id,
+            title,
+            status,
+            priority,
+            due_on,
+            convening,
+            series,
+            organisation,
+            kind,
+            person,
+            description,
+            updated_at,
+        ) = row
+        overdue = status in OPEN_STATUSES and due_on is not None and due_on < on
+        yield [
+            str(action_id),
+            title,
+            status.label,
+            priority.label,
+            due_on.isoformat() if due_on else "",
+            "yes" if overdue else "no",
+            convening,
+            series or "",
+            organisation or "",
+            kind.label if kind else "",
+            person or "",
+            description or "",
+            updated_at.isoformat(timespec="seconds") if updated_at else "",
+        ]
+
+
+def csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
+    """CSV text a line at a time, cells escaped against formulas, with a byte-order mark."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    yield "\ufeff"
+    for row in rows:
+        writer.writerow([escape_cell(cell) for cell in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def stream_csv(
+    database: Database, scope: frozenset[int] | None, filters: TrackerFilters, on: date
+) -> Iterator[str]:
+    """The export as it is sent: its own read session, open only while the rows stream.
+
+    The response is read after the request has ended, so it cannot use the request's session.
+    """
+    with database.session(write=False) as session:
+        yield from csv_lines(csv_rows(session, scope, filters, on))
+
+
+def owner_label(action: ActionItem) -> str:
+    """Who owes the action, as the tracker shows it."""
+    person = action.owner_user.name if action.owner_user else None
+    if person is None and action.owner_delegate is not None:
+        person = action.owner_delegate.name
+    organisation = action.owner_organisation.name if action.owner_organisation else None
+    if organisation and person:
+        return f"{person} ({organisation})"
+    return organisation or person or "No owner"
+
+
+def statuses_for(values: list[str]) -> frozenset[ActionStatus]:
+    return frozenset(ActionStatus(value) for value in values)
