@@ -141,7 +141,9 @@ def test_carry_over_twice_is_refused_and_the_old_one_is_frozen(app_context, db, 
     with pytest.raises(ActionError, match="carried over to Washington meeting"):
         services.carry_over(db, world.coordinator, action)
     with pytest.raises(ActionError, match="change it there"):
-        services.update_status(db, world.company_user, action, ActionStatus.DONE, "", action.version)
+        services.update_status(
+            db, world.company_user, action, ActionStatus.DONE, "", action.version
+        )
 
 
 def test_carry_over_page_flow(client, auth, db, world, app):
@@ -163,7 +165,9 @@ def test_carry_over_page_flow(client, auth, db, world, app):
     assert refused.status_code == 302
     follow = plain(client.get(f"/actions/{action.id}"))
     assert "carried over to Washington meeting; change it there" in follow
-    assert db.scalar(select(ActionItem.id).where(ActionItem.carried_from_id == successor.id)) is None
+    assert (
+        db.scalar(select(ActionItem.id).where(ActionItem.carried_from_id == successor.id)) is None
+    )
 
 
 def test_participant_cannot_carry_over(client, auth, db, world, app):

@@ -164,7 +164,10 @@ def test_create_action_stores_owner_history_and_audit(app_context, db, world):
 def test_create_action_for_an_uninvited_organisation_is_refused(app_context, db, world):
     with pytest.raises(ActionError) as raised:
         services.create_action(
-            db, world.coordinator, world.convening, pilot(world, owner_organisation_id=world.uninvited.id)
+            db,
+            world.coordinator,
+            world.convening,
+            pilot(world, owner_organisation_id=world.uninvited.id),
         )
 
     assert set(raised.value.errors) == {"owner_organisation_id"}
@@ -199,7 +202,10 @@ def test_create_action_for_a_person_outside_the_convening_is_refused(app_context
     other = make.convening(organisers=(make.user(),))
     stranger = make.invitation(other, world.uninvited)
     their_delegate = Delegate(
-        invitation=stranger, name="Elsewhere", email="e@example.org", email_normalized="e@example.org"
+        invitation=stranger,
+        name="Elsewhere",
+        email="e@example.org",
+        email_normalized="e@example.org",
     )
     db.add(their_delegate)
     db.commit()
@@ -360,7 +366,9 @@ def test_status_change_writes_history_and_sets_closed_at(app_context, db, world)
     services.update_status(
         db, world.company_user, action, ActionStatus.IN_PROGRESS, "", action.version
     )
-    services.update_status(db, world.company_user, action, ActionStatus.DONE, "Sent.", action.version)
+    services.update_status(
+        db, world.company_user, action, ActionStatus.DONE, "Sent.", action.version
+    )
     db.commit()
     assert action.closed_at is not None
     assert not action.is_open
@@ -382,7 +390,9 @@ def test_status_change_writes_history_and_sets_closed_at(app_context, db, world)
 
 def test_cancelled_to_done_keeps_the_first_closing_time(app_context, db, world):
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
-    services.update_status(db, world.coordinator, action, ActionStatus.CANCELLED, "", action.version)
+    services.update_status(
+        db, world.coordinator, action, ActionStatus.CANCELLED, "", action.version
+    )
     closed = action.closed_at
 
     services.update_status(db, world.coordinator, action, ActionStatus.DONE, "", action.version)
@@ -394,7 +404,9 @@ def test_note_alone_writes_a_note_entry(app_context, db, world):
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
     db.commit()
 
-    services.update_status(db, world.company_user, action, None, "  Drafting now.  ", action.version)
+    services.update_status(
+        db, world.company_user, action, None, "  Drafting now.  ", action.version
+    )
     db.commit()
 
     assert (action.updates[-1].kind, action.updates[-1].note) == (
@@ -411,7 +423,9 @@ def test_update_with_neither_status_nor_note_is_refused(app_context, db, world):
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
 
     with pytest.raises(ActionError) as raised:
-        services.update_status(db, world.coordinator, action, ActionStatus.OPEN, " ", action.version)
+        services.update_status(
+            db, world.coordinator, action, ActionStatus.OPEN, " ", action.version
+        )
 
     assert set(raised.value.errors) == {"note"}
 

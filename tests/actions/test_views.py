@@ -223,9 +223,7 @@ def test_participant_list_ignores_filters_that_would_widen_it(client, auth, worl
     auth.sign_in(world.company_user)
 
     page = plain(
-        client.get(
-            f"/convenings/{world.convening.id}/actions?owner={world.agency.id}&status=open"
-        )
+        client.get(f"/convenings/{world.convening.id}/actions?owner={world.agency.id}&status=open")
     )
 
     assert "Report takedown figures" not in page
@@ -233,7 +231,10 @@ def test_participant_list_ignores_filters_that_would_widen_it(client, auth, worl
 
 def test_team_list_filters_by_status_and_owner(client, auth, make, world, owned, theirs):
     make.action(
-        world.convening, "Finished thing", owner_organisation=world.company, status=ActionStatus.DONE
+        world.convening,
+        "Finished thing",
+        owner_organisation=world.company,
+        status=ActionStatus.DONE,
     )
     auth.sign_in(world.coordinator)
     url = f"/convenings/{world.convening.id}/actions"
