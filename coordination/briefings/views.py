@@ -26,6 +26,7 @@ from ..audiences import admits, snapshot
 from ..auth import current_actor as actor
 from ..convenings.forms import options, parse_version
 from ..db import get_session
+from ..errors import MESSAGES
 from ..models import Convening, Document
 from ..pagination import page_number
 from ..permissions import Action, can, current_principal, guard, load
@@ -74,6 +75,7 @@ def prepare_upload():
     # Only those who may upload here get the larger limit; anyone else keeps the usual one.
     if convening is not None and can(current_principal(), Action.EDIT_CONVENING, convening):
         request.max_content_length = services.max_bytes() + FORM_OVERHEAD
+        g.briefing_upload_limit = True
     # Werkzeug's form parser asks this for a stream per file: write it straight to the staging.
     request._get_file_stream = staging.stream_factory
     # These views are exempt from the application-wide check, which would read the body
@@ -101,15 +103,17 @@ def _keep_upload() -> None:
 
 @blueprint.errorhandler(RequestEntityTooLarge)
 @blueprint.errorhandler(FileTooLarge)
-def too_large(_error):
-    """The 413 page, naming the document size limit."""
-    limit = human_size(services.max_bytes())
-    message = (
-        f"The file is larger than the {limit} a briefing document may be, so nothing was "
-        "uploaded. Make it smaller (for example by saving images at a lower resolution), "
-        "or split it into several documents, and try again."
-    )
-    return render_template("errors/error.html", status=413, title="Too large", message=message), 413
+def too_large(error):
+    """The 413 page, naming the document size limit to those it applies to."""
+    title, message = MESSAGES[413]
+    if isinstance(error, FileTooLarge) or g.get("briefing_upload_limit"):
+        message = (
+            f"The file is larger than the {human_size(services.max_bytes())} a briefing "
+            "document may be, so nothing was uploaded. Make it smaller (for example by "
+            "saving images at a lower resolution), or split it into several documents, "
+            "and try again."
+        )
+    return render_template("errors/error.html", status=413, title=title, message=message), 413
 
 
 # Forms.

@@ -67,7 +67,7 @@ def test_book_has_cover_contents_agenda_and_every_pdf_meant_for_the_agency(clien
 
 def test_book_for_the_company_leaves_out_the_agencys_briefing_and_agenda_item(client, auth, scene):
     auth.sign_in(scene.company_person)
-    reader, texts = read(client.get(book_url(scene)))
+    _reader, texts = read(client.get(book_url(scene)))
     everything = " ".join(texts)
     assert "Agency channels" not in everything
     assert "Agency-only channel review" not in everything
@@ -89,7 +89,7 @@ def test_book_stamps_labelled_briefings_on_every_page(client, auth, scene):
 
 def test_book_contents_gives_the_page_each_briefing_starts_on(client, auth, scene):
     auth.sign_in(scene.agency_person)
-    reader, texts = read(client.get(book_url(scene)))
+    _reader, texts = read(client.get(book_url(scene)))
     contents = texts[1]
     start = contents.index("Agency channels")
     page = int(contents[start:].split("page ", 1)[1].split()[0])

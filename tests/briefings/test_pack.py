@@ -42,7 +42,7 @@ def test_pack_holds_exactly_the_company_participants_briefings(client, auth, sce
     assert set(members(response)) == {
         "index.txt",
         "platform-takedowns.pdf",
-        "Résumé – ملخص.txt",
+        "Résumé \u2013 ملخص.txt",
         "sensitive-assessment.pdf",
         "threat-overview.pdf",
     }

@@ -166,6 +166,19 @@ def _grow(make, db, scene: Scene, organisations: int) -> None:
     for number in range(organisations):
         organisation = make.organisation(f"Grown {organisations}-{number}")
         make.invitation(scene.convening, organisation, status=InvitationStatus.ACCEPTED)
+        # The company reads more too, and more briefings are written for it.
+        make.document(scene.convening, f"Extra {organisations}-{number}", content=b"%PDF-1.4 x")
+        for receiver in (organisation, scene.company):
+            db.add(
+                DownloadReceipt(
+                    convening_id=scene.convening.id,
+                    document_id=scene.everyone.id,
+                    document_version_id=scene.everyone.latest.id,
+                    organisation_id=receiver.id,
+                    recipient_name=f"Reader {number}",
+                    channel=DownloadChannel.PACK,
+                )
+            )
         for document in documents:
             for _ in range(2):
                 db.add(

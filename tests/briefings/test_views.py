@@ -35,6 +35,16 @@ def root(app, monkeypatch, tmp_path):
 
 
 @pytest.fixture
+def document(make, setting, root):
+    return make.document(
+        setting.convening,
+        "Takedown process overview",
+        content=pdf_bytes("v1"),
+        filename="takedowns-v1.pdf",
+    )
+
+
+@pytest.fixture
 def organiser(setting, auth):
     auth.sign_in(setting.organiser)
     return setting.organiser
@@ -201,7 +211,7 @@ def test_upload_records_an_embargo_in_the_convening_zone(client, db, setting, or
 
 @pytest.fixture
 def small_app(make_app, tmp_path):
-    return make_app(DOCUMENT_MAX_BYTES=2000)
+    return make_app(DOCUMENT_MAX_BYTES=2048)
 
 
 def _sign_in(app, user):
@@ -224,7 +234,7 @@ def test_upload_larger_than_the_request_limit_gets_the_413_page(small_app, db, s
     assert response.status_code == 413
     page = text_of(response)
     assert "Too large" in page
-    assert "larger than the 1.9 KB a briefing document may be" in page
+    assert "larger than the 2 KB a briefing document may be" in page
     assert counts(db) == before
     assert stored_files(small_app.config["DOCUMENTS_DIR"]) == []
 
@@ -243,45 +253,62 @@ def test_upload_larger_than_the_document_limit_gets_the_413_page(small_app, db, 
 
 def test_upload_just_within_the_limit_is_accepted(small_app, db, setting):
     client = _sign_in(small_app, setting.organiser)
-    content = pdf_bytes() + b"0" * (2000 - len(pdf_bytes()))
+    content = pdf_bytes() + b"0" * (2048 - len(pdf_bytes()))
 
     response = client.post(new_url(setting), data=form(content, "exact.pdf"))
 
     assert response.status_code == 302
-    assert only_document(db).versions[0].size_bytes == 2000
+    assert only_document(db).versions[0].size_bytes == 2048
 
 
-def test_upload_limit_is_raised_only_for_those_who_may_upload(client, auth, db, setting, root):
-    auth.sign_in(setting.coordinator)
+def test_upload_limit_is_raised_only_for_those_who_may_upload(make_app, db, setting):
+    # Checked the way production checks: the CSRF token is read before the view runs.
+    app = make_app(MAX_CONTENT_LENGTH=4096, DOCUMENT_MAX_BYTES=1024 * 1024, WTF_CSRF_ENABLED=True)
+    client = _sign_in(app, setting.coordinator)
 
-    response = client.post(
-        new_url(setting), data=form(pdf_bytes() + b"0" * (17 * 1024 * 1024), "big.pdf")
-    )
+    response = client.post(new_url(setting), data=form(pdf_bytes() + b"0" * 10_000, "a.pdf"))
 
-    # The usual 16 MB limit applies to a coordinator, who may not upload at all.
+    # The usual limit applies to a coordinator, who may not upload at all.
     assert response.status_code == 413
     assert "a briefing document may be" not in text_of(response)
-    assert stored_files(root) == []
+    assert stored_files(app.config["DOCUMENTS_DIR"]) == []
+
+
+def test_upload_limit_is_the_document_limit_for_organisers(make_app, db, setting):
+    app = make_app(MAX_CONTENT_LENGTH=4096, DOCUMENT_MAX_BYTES=1024 * 1024)
+    client = _sign_in(app, setting.organiser)
+
+    response = client.post(new_url(setting), data=form(pdf_bytes() + b"0" * 10_000, "a.pdf"))
+
+    assert response.status_code == 302
+    assert len(stored_files(app.config["DOCUMENTS_DIR"])) == 1
 
 
 # An upload cut short: the request body ends before its announced length.
 
 
-def _multipart(setting, content: bytes) -> tuple[bytes, str]:
-    fields = form(content)
-    boundary, body = encode_multipart(fields)
-    return body, f"multipart/form-data; boundary={boundary}"
+def _cut_short(client, url: str, stream, content: bytes):
+    """Post a multipart upload whose body is read from ``stream`` but announced in full."""
+    boundary, body = encode_multipart(form(content))
+    # Set in the environment directly: the test client would measure the stream instead.
+    return client.post(
+        url,
+        environ_overrides={
+            "wsgi.input": stream(body),
+            "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": f"multipart/form-data; boundary={boundary}",
+        },
+    )
 
 
 def test_interrupted_upload_leaves_no_file_and_no_row(client, db, setting, organiser, root):
-    body, content_type = _multipart(setting, pdf_bytes() + b"1" * 300_000)
     before = counts(db)
 
-    response = client.post(
+    response = _cut_short(
+        client,
         new_url(setting),
-        input_stream=io.BytesIO(body[: len(body) // 2]),
-        content_length=len(body),
-        content_type=content_type,
+        lambda body: io.BytesIO(body[: len(body) // 2]),
+        pdf_bytes() + b"1" * 300_000,
     )
 
     assert response.status_code == 400
@@ -310,13 +337,11 @@ class BrokenStream(io.RawIOBase):
 def test_upload_whose_connection_resets_leaves_no_file_and_no_row(
     client, db, setting, organiser, root
 ):
-    body, content_type = _multipart(setting, pdf_bytes() + b"2" * 300_000)
-
-    response = client.post(
+    response = _cut_short(
+        client,
         new_url(setting),
-        input_stream=BrokenStream(body, len(body) - 1000),
-        content_length=len(body),
-        content_type=content_type,
+        lambda body: BrokenStream(body, len(body) - 1000),
+        pdf_bytes() + b"2" * 300_000,
     )
 
     assert response.status_code == 400
@@ -324,17 +349,24 @@ def test_upload_whose_connection_resets_leaves_no_file_and_no_row(
     assert stored_files(root) == []
 
 
-# Replacing, editing, deleting.
+def test_interrupted_replacement_leaves_the_document_as_it_was(
+    client, db, setting, organiser, document, root
+):
+    files_before = stored_files(root)
 
-
-@pytest.fixture
-def document(make, setting, root):
-    return make.document(
-        setting.convening,
-        "Takedown process overview",
-        content=pdf_bytes("v1"),
-        filename="takedowns-v1.pdf",
+    response = _cut_short(
+        client,
+        f"/documents/{document.id}/replace",
+        lambda body: io.BytesIO(body[:-100]),
+        pdf_bytes() + b"3" * 300_000,
     )
+
+    assert response.status_code == 400
+    assert counts(db)[1] == 1
+    assert stored_files(root) == files_before
+
+
+# Replacing, editing, deleting.
 
 
 def test_replace_adds_a_version_that_participants_then_receive(
@@ -579,8 +611,8 @@ def test_team_list_shows_every_document_with_its_details(client, auth, make, set
     assert "Upload a document" not in page  # coordinators do not upload
 
 
-def _add_documents(make, setting, number: int) -> None:
-    for index in range(number):
+def _add_documents(make, setting, first: int, number: int) -> None:
+    for index in range(first, first + number):
         organisations = (setting.company,) if index % 2 else (setting.agency,)
         make.document(
             setting.convening,
@@ -596,10 +628,10 @@ def test_list_query_count_does_not_grow_with_documents(
     client, auth, make, setting, root, count_queries, who
 ):
     auth.sign_in(getattr(setting, who))
-    _add_documents(make, setting, 2)
+    _add_documents(make, setting, 0, 2)
     with count_queries() as few:
         assert client.get(list_url(setting)).status_code == 200
-    _add_documents(make, setting, 12)
+    _add_documents(make, setting, 2, 12)
     with count_queries() as many:
         page = client.get(list_url(setting))
         assert page.status_code == 200
