@@ -51,6 +51,14 @@ FIELD_LABELS = {
     "note": "Note",
     "carried_to": "Carried over to",
     "carried_from": "Carried over from",
+    # Briefing documents.
+    "embargo_until": "Embargoed until",
+    "version_number": "Version",
+    "filename": "File",
+    "media_type": "Type",
+    "size_bytes": "Size in bytes",
+    "sha256": "SHA-256",
+    "deleted": "Deleted",
 }
 
 ACTION_LABELS = {
@@ -103,6 +111,11 @@ ACTION_LABELS = {
     "action.note_added": "Added a progress note to an action",
     "action.carried_over": "Carried an action over to the next convening",
     "action.carried_in": "Received an action carried over",
+    "document.created": "Uploaded a briefing document",
+    "document.updated": "Edited a briefing document",
+    "document.version_added": "Uploaded a new version of a briefing document",
+    "document.deleted": "Deleted a briefing document",
+    "document.restored": "Restored a briefing document",
 }
 
 # Actions whose changes are the new object's values rather than [before, after] pairs.

@@ -144,14 +144,17 @@ def filter_options(session: Session, scope: frozenset[int] | None) -> FilterOpti
         convenings.append(Option(convening_id, f"{title} ({starts_at:%d %b %Y})"))
         if series_id is not None:
             series[series_id] = series_name
-    owners = select(ActionItem.owner_organisation_id).where(
-        _in_scope(scope), ActionItem.owner_organisation_id.is_not(None)
+    # One probe of the owner index per organisation, rather than a scan of every action.
+    owns_some = (
+        select(ActionItem.id)
+        .where(ActionItem.owner_organisation_id == Organisation.id, _in_scope(scope))
+        .exists()
     )
     organisations = [
         Option(organisation_id, name)
         for organisation_id, name in session.execute(
             select(Organisation.id, Organisation.name)
-            .where(Organisation.id.in_(owners))
+            .where(owns_some)
             .order_by(func.lower(Organisation.name), Organisation.id)
         )
     ]
@@ -244,7 +247,8 @@ def list_page(
     per_page: int,
 ) -> Page:
     """One page of the tracker's list (two queries)."""
-    return paginate(session, actions_query(scope, filters, on), number, per_page)
+    count = _joined(select(func.count(ActionItem.id))).where(*_conditions(scope, filters, on))
+    return paginate(session, actions_query(scope, filters, on), number, per_page, count)
 
 
 @dataclass

@@ -71,6 +71,6 @@ class ReplaceForm(FlaskForm):
 
 
 class VersionForm(FlaskForm):
-    """Delete or restore: the version the person saw, so a changed document is not acted on unseen."""
+    """Delete or restore: the version seen, so a changed document is not acted on unseen."""
 
     version = HiddenField(validators=[InputRequired()])

@@ -34,8 +34,8 @@ from ..models import (
     utcnow,
 )
 from ..pagination import Page, paginate
-from ..storage import Staging, StagedFile, new_key
-from ..timezones import LocalTimeError, local_to_utc, utc_to_local
+from ..storage import StagedFile, Staging, new_key
+from ..timezones import LocalTimeError, format_local, local_to_utc, utc_to_local
 from .access import released_to
 from .files import FileTypeError, allowed_extensions, clean_filename, verified_media_type
 
@@ -143,7 +143,7 @@ def describe(document: Document) -> dict[str, Any]:
         "description": document.description,
         "sensitivity": document.sensitivity,
         "audience": live_audience_label(document.audience),
-        "embargo_until": document.embargo_until.isoformat() if document.embargo_until else None,
+        "embargo_until": format_local(document.embargo_until, document.convening.timezone) or None,
         "agenda_item": document.agenda_item.title if document.agenda_item else None,
     }
 

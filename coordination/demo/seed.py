@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..timezones import local_to_utc
 from . import actions, agenda, data, delegations
+from . import briefings as briefing_documents
 
 
 @dataclass
@@ -285,6 +286,7 @@ def seed(session: Session, password: str, today: date | None = None) -> SeedRepo
     for convening in (valley, studios, washington):
         delegations.delegate(session, report, convening, users["organiser@example.org"])
     agenda.add(session, report, washington, valley, studios, users, now)
+    briefing_documents.add(session, report, washington, valley, users, now)
     actions.add(session, report, valley, studios, washington, organisations, users, today, now)
     if report.created:
         audit.record(

@@ -43,13 +43,13 @@ def test_clean_filename_removes_paths_controls_and_marks(raw, expected):
 
 
 def test_clean_filename_keeps_unicode_names_in_nfc():
-    decomposed = "Bri\u0065\u0301fing d\u00e9l\u00e9gation – 会議資料 🇬🇧.pdf".replace(
+    decomposed = "Bri\u0065\u0301fing d\u00e9l\u00e9gation \u2013 会議資料 🇬🇧.pdf".replace(
         "\u00e9", "e\u0301"
     )
 
     cleaned = clean_filename(decomposed)
 
-    assert cleaned == "Bri\u00e9fing d\u00e9l\u00e9gation – 会議資料 🇬🇧.pdf"
+    assert cleaned == "Bri\u00e9fing d\u00e9l\u00e9gation \u2013 会議資料 🇬🇧.pdf"
 
 
 def test_clean_filename_caps_a_300_character_name_keeping_the_extension():
@@ -82,7 +82,7 @@ def test_clean_filename_falls_back_when_nothing_remains(raw):
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         ("a.odt", odt_bytes(), "application/vnd.oasis.opendocument.text"),
-        ("a.txt", "Notes – résumé\n".encode(), "text/plain; charset=utf-8"),
+        ("a.txt", "Notes \u2013 résumé\n".encode(), "text/plain; charset=utf-8"),
         ("a.csv", b"name,organisation\nOlive,Justice\n", "text/csv; charset=utf-8"),
     ],
 )

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coordination import storage
 from coordination.audiences import Viewer
@@ -26,6 +26,7 @@ from coordination.models import (
     AudienceKind,
     AuditEvent,
     Convening,
+    Document,
     DocumentVersion,
     Invitation,
     InvitationStatus,
@@ -51,7 +52,7 @@ def details(**changes) -> DocumentInput:
     return replace(DocumentInput(title="Threat briefing", sensitivity="Official"), **changes)
 
 
-def upload(content: bytes = None, filename: str = "threat-briefing.pdf") -> Upload:
+def upload(content: bytes | None = None, filename: str = "threat-briefing.pdf") -> Upload:
     return Upload(stream=io.BytesIO(pdf_bytes() if content is None else content), filename=filename)
 
 
@@ -395,3 +396,33 @@ def test_released_documents_paginate(db, setting, root):
 
     assert page.total == 5
     assert [document.title for document in page.items] == ["Document 2", "Document 3"]
+
+
+def test_demo_uploads_real_pdfs_with_audiences_labels_and_versions(runner, db, app, root):
+    result = runner.invoke(args=["seed-demo", "--password", "demo password 1"])
+    assert result.exit_code == 0, result.output
+    documents = {document.title: document for document in db.scalars(select(Document))}
+
+    threat = documents["Threat briefing: online propaganda trends"]
+    assert threat.sensitivity == "Official-Sensitive"
+    assert threat.audience.kind is AudienceKind.KINDS
+    assert threat.audience.organisation_kinds == ["government_agency"]
+    toolkit = documents["Counter-narrative toolkit"]
+    assert [version.number for version in toolkit.versions] == [2, 1]
+    assert toolkit.audience.kind is AudienceKind.EVERYONE
+    assert documents["Takedown process overview"].agenda_item.title.startswith("Faster takedowns")
+    data_pack = documents["Meeting-day data pack"]
+    assert data_pack.embargo_until == data_pack.convening.starts_at
+    with app.app_context():
+        for document in documents.values():
+            for version in document.versions:
+                content = storage.path_for(version.storage_key).read_bytes()
+                assert content.startswith(b"%PDF-")
+                assert hashlib.sha256(content).hexdigest() == version.sha256
+
+    files = stored_files(root)
+    again = runner.invoke(args=["seed-demo"])
+
+    assert again.exit_code == 0
+    assert db.scalar(select(func.count(Document.id))) == len(documents)
+    assert stored_files(root) == files

@@ -179,7 +179,7 @@ def test_upload_shows_every_problem_at_once(client, db, setting, organiser, root
         ("invoice\u202efdp.pdf", "invoicefdp.pdf"),
         ("\u200fnotes\u200e.pdf", "notes.pdf"),
         ("brief\x01\x1fing.pdf", "briefing.pdf"),
-        ("Réunion – 会議資料 ملخص.pdf", "Réunion – 会議資料 ملخص.pdf"),
+        ("Réunion \u2013 会議資料 ملخص.pdf", "Réunion \u2013 会議資料 ملخص.pdf"),
         ("x" * 300 + ".pdf", "x" * 251 + ".pdf"),
     ],
 )

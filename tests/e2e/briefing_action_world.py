@@ -325,8 +325,11 @@ def visit(page: Page, spec: Spec, world: BriefingActionWorld) -> Response:
     """Open the page (and do its action); answer the response whose page is shown."""
     response = page.goto(spec.path(world))
     if spec.action is not None:
+        # A form sends the page itself, or (the upload form, with JavaScript) an XHR whose
+        # answer the script puts in place of the page.
         with page.expect_response(
-            lambda r: r.request.is_navigation_request() and not 300 <= r.status < 400
+            lambda r: (r.request.is_navigation_request() or r.request.resource_type == "xhr")
+            and not 300 <= r.status < 400
         ) as answered:
             spec.action(page)
         response = answered.value
