@@ -70,6 +70,7 @@ class Dataset:
     organiser_email: str
     main_convening_id: int
     organisation_id: int
+    series_id: int
 
 
 def generate(session: Session, scale: Scale, seed: int = 2016) -> Dataset:
@@ -135,6 +136,7 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> Dataset:
         organiser_email=organiser.email,
         main_convening_id=convenings[0].id,
         organisation_id=organisations[0].id,
+        series_id=series.id,
     )
 
 

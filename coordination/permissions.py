@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select, union
 
 from .db import get_session
+from .ids import MAX_ID
 from .models import (
     PARTICIPATING_STATUSES,
     ActionItem,
@@ -357,6 +358,8 @@ def load(
     def loader(view_args: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         view_args = dict(view_args)
         object_id = view_args.pop(url_argument)
+        if isinstance(object_id, int) and not 0 < object_id <= MAX_ID:
+            abort(404)
         loaded = get_session().get(model, object_id)
         if loaded is None:
             abort(404)

@@ -108,3 +108,15 @@ def test_emailed_links_are_built_from_base_url_even_outside_a_request(app):
         link = external_url("auth.reset_password", token="abc")
 
     assert link == "https://coordination.example.org/account/reset/abc"
+
+
+def test_id_too_large_for_the_database_is_not_found(client, auth, make):
+    admin = make.user(is_admin=True)
+    auth.sign_in(admin)
+    for path in (
+        "/convenings/99999999999999999999",
+        "/directory/99999999999999999999",
+        "/actions/99999999999999999999",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path

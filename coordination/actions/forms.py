@@ -16,8 +16,9 @@ from wtforms import (
 from wtforms.validators import Length
 
 from ..convenings.forms import options
+from ..ids import id_or_nothing, parse_id
 from ..models import ActionPriority, ActionStatus
-from .services import (
+from .rules import (
     CARRIED,
     DESCRIPTION_MAX,
     NOTE_MAX,
@@ -54,7 +55,7 @@ def selected_id(raw: str | None) -> int | None:
     raw = (raw or "").strip()
     if raw == NONE:
         return None
-    return int(raw) if raw.isdigit() else -1
+    return id_or_nothing(raw)
 
 
 def _organisation_options(choices: Choices, empty: str) -> list:
@@ -130,9 +131,10 @@ class ActionForm(FlaskForm):
         kind, _, number = raw.partition("-")
         if raw == NONE:
             return None, None
-        if not number.isdigit() or kind not in ("user", "delegate"):
+        chosen = parse_id(number)
+        if chosen is None or kind not in ("user", "delegate"):
             return -1, None
-        return (int(number), None) if kind == "user" else (None, int(number))
+        return (chosen, None) if kind == "user" else (None, chosen)
 
     def priority_value(self) -> ActionPriority:
         try:

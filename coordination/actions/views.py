@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Form
 
 from ..auth import current_actor as actor
 from ..convenings.forms import options, parse_version
 from ..db import get_session
+from ..ids import parse_id
 from ..models import ActionItem, Convening
 from ..pagination import page_number
 from ..permissions import Action, can, current_principal, guard, load
-from . import services
+from . import carrying, queries, rules, services, status
 from .forms import (
     ActionFilterForm,
     ActionForm,
@@ -21,7 +31,8 @@ from .forms import (
     StatusForm,
     selected_id,
 )
-from .services import STALE_MESSAGE, ActionError, BulkActionError, ListFilters, StaleActionError
+from .queries import ListFilters
+from .rules import STALE_MESSAGE, ActionError, BulkActionError, StaleActionError
 
 blueprint = Blueprint("actions", __name__)
 
@@ -42,8 +53,8 @@ def _attach(form: Form, errors: dict[str, str]) -> str | None:
 
 
 def _id_argument(name: str) -> str:
-    raw = request.args.get(name, "")
-    return raw if raw.isdigit() else ""
+    number = parse_id(request.args.get(name))
+    return "" if number is None else str(number)
 
 
 @blueprint.route("/convenings/<int:convening_id>/actions")
@@ -54,16 +65,16 @@ def list_actions(convening: Convening):
     principal = current_principal()
     team = can(principal, Action.MANAGE_ACTIONS, convening)
     form = ActionFilterForm(request.args)
-    owner_options = services.owner_filter_options(session, convening) if team else []
+    owner_options = queries.owner_filter_options(session, convening) if team else []
     form.owner.choices = options(
         [("", "Any organisation")] + [(str(i), name) for i, name in owner_options]
     )
     owner = (form.owner.data or "").strip()
     filters = ListFilters(
         status=(form.status.data or "").strip() if team else "",
-        owner_organisation_id=int(owner) if team and owner.isdigit() else None,
+        owner_organisation_id=parse_id(owner) if team else None,
     )
-    page = services.convening_actions(
+    page = queries.convening_actions(
         session,
         principal,
         convening,
@@ -90,7 +101,7 @@ def create(convening: Convening):
     """Record one action; ``?agenda_item=`` and ``?decision=`` preselect what it follows from."""
     session = get_session()
     form = ActionForm()
-    form.offer(services.choices(session, convening))
+    form.offer(rules.choices(session, convening))
     if request.method == "GET":
         form.agenda_item_id.data = _id_argument("agenda_item")
         form.decision_id.data = _id_argument("decision")
@@ -124,7 +135,7 @@ def create_bulk(convening: Convening):
     """Record several actions at once; blank rows are skipped, a faulty row saves none."""
     session = get_session()
     form = BulkForm()
-    form.offer(services.choices(session, convening))
+    form.offer(rules.choices(session, convening))
     if request.method == "GET":
         form.agenda_item_id.data = _id_argument("agenda_item")
         form.decision_id.data = _id_argument("decision")
@@ -170,7 +181,7 @@ def edit(action: ActionItem):
     session = get_session()
     convening = action.convening
     form = ActionForm()
-    form.offer(services.choices(session, convening))
+    form.offer(rules.choices(session, convening))
     if request.method == "GET":
         form.title.data = action.title
         form.description.data = action.description
@@ -204,10 +215,21 @@ def edit(action: ActionItem):
     return _render_form(convening, form, problem, action)
 
 
+def _refuse_draft(action: ActionItem) -> None:
+    """A draft convening is the team's alone, even where one of its actions names an owner."""
+    convening = action.convening
+    if convening.is_draft and not can(current_principal(), Action.MANAGE_ACTIONS, convening):
+        abort(404)
+
+
 def _render_show(action: ActionItem, form: StatusForm | None = None, problem: str | None = None):
     session = get_session()
     principal = current_principal()
-    info = services.details(session, action)
+    info = queries.details(session, action)
+    # Carrying over creates an action in the next convening: only its team may do that.
+    may_carry = info.next_convening is not None and can(
+        principal, Action.MANAGE_ACTIONS, info.next_convening
+    )
     if form is None:
         form = StatusForm(formdata=None)
         form.status.data = action.status.value
@@ -221,6 +243,7 @@ def _render_show(action: ActionItem, form: StatusForm | None = None, problem: st
         problem=problem,
         team=can(principal, Action.MANAGE_ACTIONS, action.convening),
         carry_form=CarryOverForm(formdata=None),
+        may_carry=may_carry,
     ), (400 if request.method == "POST" else 200)
 
 
@@ -228,6 +251,7 @@ def _render_show(action: ActionItem, form: StatusForm | None = None, problem: st
 @guard(Action.UPDATE_ACTION, load(ActionItem, "action_id", "action"))
 def show(action: ActionItem):
     """An action: its details, its history across convenings, and the status and note form."""
+    _refuse_draft(action)
     return _render_show(action)
 
 
@@ -235,13 +259,14 @@ def show(action: ActionItem):
 @guard(Action.UPDATE_ACTION, load(ActionItem, "action_id", "action"))
 def update(action: ActionItem):
     """Change the status or add a progress note; no other field is read from this form."""
+    _refuse_draft(action)
     session = get_session()
     form = StatusForm()
     problem = None
     if form.validate_on_submit():
         action_id = action.id
         try:
-            entry = services.update_status(
+            entry = status.update_status(
                 session,
                 actor(),
                 action,
@@ -283,7 +308,9 @@ def carry_over(action: ActionItem):
         flash("The form had expired; try again.", "error")
         return redirect(url_for(".show", action_id=action_id))
     try:
-        successor = services.carry_over(session, actor(), action, parse_version(form.version.data))
+        successor = carrying.carry_over(
+            session, actor(), action, parse_version(form.version.data), current_principal()
+        )
         successor_id, target = successor.id, successor.convening.title
         session.commit()
     except (StaleActionError, StaleDataError):
@@ -302,7 +329,7 @@ def carry_over(action: ActionItem):
 @guard(Action.SIGNED_IN)
 def mine():
     """Everything the user or their organisations own, across convenings, outstanding first."""
-    page = services.my_actions(
+    page = queries.my_actions(
         get_session(),
         current_principal(),
         page_number(request.args.get("page")),

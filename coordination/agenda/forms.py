@@ -15,13 +15,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..convenings.forms import LocalDateTimeField, options
+from ..ids import id_or_nothing
 from ..models import AgendaItemKind, AudienceKind, OrganisationKind
 from .validation import MAX_DESCRIPTION, MAX_PRESENTERS_TEXT, MAX_TITLE, ItemInput
 
 
 def _ids(values: list[str] | None) -> list[int]:
-    """Ids as posted; anything that is not a number becomes -1, which nothing matches."""
-    return [int(value) if value.isdigit() else -1 for value in (values or [])]
+    """Ids as posted; anything that cannot name a row becomes an id nothing has."""
+    return [id_or_nothing(value) for value in (values or [])]
 
 
 class ItemForm(FlaskForm):

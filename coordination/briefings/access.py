@@ -12,6 +12,7 @@ from ..models import (
     Convening,
     ConveningStatus,
     Document,
+    DocumentVersion,
     Invitation,
     utcnow,
 )
@@ -86,3 +87,16 @@ def released_to(document: Document, viewer: Viewer) -> bool:
 def may_download(principal: Principal, document: Document) -> bool:
     """The rule behind Action.DOWNLOAD_DOCUMENT (latest version; older ones are the team's)."""
     return released_to(document, briefing_viewer(principal, document.convening))
+
+
+def conceals(principal: Principal, view_args: dict) -> bool:
+    """True if a refused request names a document (or a version of one) the principal may
+    not receive: it is answered as not found, so ids cannot be probed for hidden documents."""
+    session = get_session()
+    document = None
+    if "document_id" in view_args:
+        document = session.get(Document, view_args["document_id"])
+    elif "version_id" in view_args:
+        version = session.get(DocumentVersion, view_args["version_id"])
+        document = version.document if version is not None else None
+    return document is not None and not may_download(principal, document)

@@ -230,9 +230,12 @@ def _multipart(
 
 
 def _status_only(outgoing: Outgoing, status: int) -> Sent:
+    """An answer without the file (304, 412, 416), with the same protective headers: a
+    client that saves or shows it anyway gets an empty attachment, never a page."""
     response = Response(status=status)
     _headers(response, outgoing)
-    response.headers.pop("Content-Disposition", None)
+    # Nothing is sent, so no type is claimed for it (not the default text/html).
+    del response.headers["Content-Type"]
     outgoing.close()
     return Sent(response, from_start=False)
 

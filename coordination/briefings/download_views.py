@@ -7,14 +7,16 @@ import tempfile
 from collections.abc import Iterable
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.exceptions import Forbidden, NotFound
 
 from .. import storage
 from ..db import get_database, get_session
+from ..errors import handle_http_error
 from ..models import Convening, Document, DocumentVersion, DownloadChannel
 from ..pagination import page_number
 from ..permissions import Action, current_principal, guard, load
-from . import delivery, receipts
-from .access import PDF_MEDIA_TYPE, briefing_viewer, watermarks
+from . import ID, delivery, receipts
+from .access import PDF_MEDIA_TYPE, briefing_viewer, conceals, watermarks
 from .book import build_book
 from .delivery import Outgoing, Sent
 from .pack import build_pack, receivable
@@ -22,6 +24,14 @@ from .receipts import Recipient
 from .watermark import UnreadablePdf, stamp_pdf
 
 blueprint = Blueprint("downloads", __name__)
+
+
+@blueprint.errorhandler(Forbidden)
+def refused(error: Forbidden):
+    """Refused: a document the user may not receive is not found, as if it did not exist."""
+    if conceals(current_principal(), request.view_args or {}):
+        return handle_http_error(NotFound())
+    return handle_http_error(error)
 
 
 def _problem(title: str, message: str, status: int) -> tuple[str, int]:
@@ -74,7 +84,9 @@ def _deliver(document: Document, version: DocumentVersion) -> Response | tuple[s
         status = delivery.precondition(request, etag, None)
         if status is not None:
             # Answered before any stamping work is done.
-            unsent = Outgoing(size=0, media_type=version.media_type, filename="", etag=etag)
+            unsent = Outgoing(
+                size=0, media_type=version.media_type, filename=version.filename, etag=etag
+            )
             return delivery.send(request, unsent).response
         handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed once the response is sent)
         try:
@@ -119,7 +131,7 @@ def _deliver(document: Document, version: DocumentVersion) -> Response | tuple[s
     return sent.response
 
 
-@blueprint.get("/documents/<int:document_id>/download")
+@blueprint.get(f"/documents/<{ID}:document_id>/download")
 @guard(Action.DOWNLOAD_DOCUMENT, load(Document, "document_id", "document"))
 def document(document: Document):
     """The latest version of a document, for whoever its audience and embargo admit."""
@@ -129,7 +141,7 @@ def document(document: Document):
     return _deliver(document, version)
 
 
-@blueprint.get("/document-versions/<int:version_id>/download")
+@blueprint.get(f"/document-versions/<{ID}:version_id>/download")
 @guard(
     Action.VIEW_TEAM_AREA,
     load(DocumentVersion, "version_id", "version", judged_by=lambda v: v.document.convening),
@@ -139,7 +151,7 @@ def version(version: DocumentVersion):
     return _deliver(version.document, version)
 
 
-@blueprint.get("/convenings/<int:convening_id>/briefing-pack.zip")
+@blueprint.get(f"/convenings/<{ID}:convening_id>/briefing-pack.zip")
 @guard(Action.VIEW_BRIEFINGS, load(Convening, "convening_id", "convening"))
 def pack(convening: Convening):
     """One ZIP of every briefing the viewer may receive, with an index."""
@@ -155,7 +167,7 @@ def pack(convening: Convening):
     return sent.response
 
 
-@blueprint.get("/convenings/<int:convening_id>/briefing-book.pdf")
+@blueprint.get(f"/convenings/<{ID}:convening_id>/briefing-book.pdf")
 @guard(Action.VIEW_BRIEFINGS, load(Convening, "convening_id", "convening"))
 def book(convening: Convening):
     """One PDF: a cover, the viewer's agenda and every PDF briefing they may receive."""
@@ -170,7 +182,7 @@ def book(convening: Convening):
     return sent.response
 
 
-@blueprint.get("/documents/<int:document_id>/receipts")
+@blueprint.get(f"/documents/<{ID}:document_id>/receipts")
 @guard(
     Action.VIEW_TEAM_AREA,
     load(Document, "document_id", "document", judged_by=lambda d: d.convening),
@@ -192,7 +204,7 @@ def document_receipts(document: Document):
     )
 
 
-@blueprint.get("/convenings/<int:convening_id>/receipts/<int:organisation_id>")
+@blueprint.get(f"/convenings/<{ID}:convening_id>/receipts/<{ID}:organisation_id>")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def organisation_receipts(convening: Convening, organisation_id: int):
     """What one invited organisation has received from the convening, and what not yet."""

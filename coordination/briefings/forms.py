@@ -7,9 +7,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..agenda.forms import ItemForm, _ids
+from ..agenda.forms import ItemForm
 from ..agenda.validation import MAX_DESCRIPTION, MAX_TITLE
 from ..convenings.forms import LocalDateTimeField
+from ..ids import id_or_nothing
 from .services import DocumentInput
 
 FILE_REQUIRED = "Choose the file to upload."
@@ -41,9 +42,11 @@ class DocumentForm(FlaskForm):
             sensitivity=self.sensitivity.data or "",
             audience_kind=self.audience_kind.data or "",
             audience_kinds=list(self.audience_kinds.data or []),
-            audience_organisation_ids=_ids(self.audience_organisations.data),
+            audience_organisation_ids=[
+                id_or_nothing(value) for value in self.audience_organisations.data or []
+            ],
             embargo_local=self.embargo.data,
-            agenda_item_id=(int(raw_item) if raw_item.isdigit() else -1) if raw_item else None,
+            agenda_item_id=id_or_nothing(raw_item) if raw_item else None,
         )
 
     def fill_from(self, data: DocumentInput) -> None:

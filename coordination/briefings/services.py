@@ -1,25 +1,23 @@
-"""Rules for briefing documents: upload, describe, replace, delete and restore; their lists.
+"""Rules for briefing documents: upload, describe, replace, delete and restore.
 
-Files go through ``storage.Staging``: a service writes and checks the file, adds its row,
-flushes and moves the file into place; the caller commits and then keeps the staging (see
-``coordination.storage``). Every change is audited.
+Files go through ``storage.Staging``: a service receives and checks the file (``uploads``),
+adds its row, flushes and moves the file into place; the caller commits and then keeps the
+staging (see ``coordination.storage``). Every change is audited. Lists are in ``queries``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from .. import audit
 from ..agenda.presenters import live_audience_label
 from ..agenda.queries import invited_organisations
 from ..agenda.validation import MAX_DESCRIPTION, MAX_TITLE
-from ..audiences import Viewer
 from ..models import (
     AgendaItem,
     Audience,
@@ -33,16 +31,19 @@ from ..models import (
     User,
     utcnow,
 )
-from ..pagination import Page, paginate
-from ..storage import StagedFile, Staging, new_key
+from ..storage import Staging, new_key
 from ..timezones import LocalTimeError, format_local, local_to_utc, utc_to_local
-from .access import released_to
-from .files import FileTypeError, allowed_extensions, clean_filename, verified_media_type
+from .uploads import (  # noqa: F401 (callers take EMPTY_FILE_MESSAGE and Upload from here)
+    EMPTY_FILE_MESSAGE,
+    Received,
+    Upload,
+    receive,
+)
 
 STALE_MESSAGE = (
     "This document was changed by someone else while you were editing; reload to see their changes."
 )
-EMPTY_FILE_MESSAGE = "The file is empty. Choose a file with something in it."
+EMBARGO_RANGE_MESSAGE = "Enter a real date and time, such as 2030-01-15 10:00."
 
 
 class BriefingError(Exception):
@@ -74,14 +75,6 @@ class DocumentInput:
 
 
 @dataclass
-class Upload:
-    """A file as received: its bytes and the name the uploader's computer gave it."""
-
-    stream: BinaryIO
-    filename: str
-
-
-@dataclass
 class Resolved:
     title: str
     description: str
@@ -93,23 +86,8 @@ class Resolved:
     agenda_item: AgendaItem | None
 
 
-@dataclass
-class Received:
-    staged: StagedFile
-    filename: str
-    media_type: str
-
-
 def sensitivity_labels() -> list[str]:
     return list(current_app.config["SENSITIVITY_LABELS"])
-
-
-def accepted_types() -> list[str]:
-    return allowed_extensions(list(current_app.config["DOCUMENT_TYPES"]))
-
-
-def max_bytes() -> int:
-    return int(current_app.config["DOCUMENT_MAX_BYTES"])
 
 
 def new_input(convening: Convening) -> DocumentInput:
@@ -256,6 +234,9 @@ def resolve_details(
             embargo_until = local_to_utc(data.embargo_local, convening.timezone)
         except LocalTimeError as error:
             errors["embargo"] = str(error)
+        except OverflowError:
+            # At the very ends of the calendar the zone's offset takes the time past them.
+            errors["embargo"] = EMBARGO_RANGE_MESSAGE
     agenda_item = None
     if data.agenda_item_id is not None:
         agenda_item = session.get(AgendaItem, data.agenda_item_id)
@@ -289,21 +270,6 @@ def _apply(session: Session, document: Document, values: Resolved) -> None:
         values.audience_kinds,
         values.audience_organisation_ids,
     )
-
-
-def _receive(staging: Staging, upload: Upload, errors: dict[str, str]) -> Received | None:
-    """Write the upload to disk in chunks and check its type by name and by content."""
-    staged = staging.receive(upload.stream)
-    filename = clean_filename(upload.filename)
-    if staged.size == 0:
-        errors["file"] = EMPTY_FILE_MESSAGE
-        return None
-    try:
-        media_type = verified_media_type(staged.path, filename, accepted_types())
-    except FileTypeError as error:
-        errors["file"] = str(error)
-        return None
-    return Received(staged=staged, filename=filename, media_type=media_type)
 
 
 def _add_version(
@@ -344,7 +310,7 @@ def create_document(
 ) -> Document:
     """A new document with its first file; the title defaults to the file's name."""
     errors: dict[str, str] = {}
-    received = _receive(staging, upload, errors)
+    received = receive(staging, upload, errors)
     if not " ".join((data.title or "").split()) and received is not None:
         data = DocumentInput(**{**data.__dict__, "title": title_from_filename(received.filename)})
     values = resolve_details(session, convening, data, None, errors)
@@ -411,7 +377,7 @@ def replace_file(
     if expected_version != document.version:
         raise StaleDocumentError()
     errors: dict[str, str] = {}
-    received = _receive(staging, upload, errors)
+    received = receive(staging, upload, errors)
     if errors or received is None:
         raise BriefingError(errors)
     document.updated_at = utcnow()
@@ -467,88 +433,3 @@ def restore_document(
         changes={"deleted": [True, False]},
         convening_id=document.convening_id,
     )
-
-
-# Reading, in a fixed number of queries whatever the number of documents.
-
-
-def _listing(convening: Convening) -> Select:
-    return (
-        select(Document)
-        .outerjoin(Document.agenda_item)
-        .where(Document.convening_id == convening.id)
-        .options(
-            contains_eager(Document.agenda_item)
-            .joinedload(AgendaItem.audience)
-            .selectinload(Audience.organisation_links),
-            joinedload(Document.audience)
-            .selectinload(Audience.organisation_links)
-            .joinedload(AudienceOrganisation.organisation),
-            selectinload(Document.versions).joinedload(DocumentVersion.uploaded_by),
-        )
-        .order_by(
-            AgendaItem.position.is_(None),
-            AgendaItem.position,
-            Document.title,
-            Document.id,
-        )
-    )
-
-
-def team_documents(
-    session: Session, convening: Convening, number: int, per_page: int, *, deleted: bool = False
-) -> Page:
-    """One page of the convening's documents, or of its deleted ones, for the team."""
-    statement = _listing(convening).where(
-        Document.deleted_at.is_not(None) if deleted else Document.deleted_at.is_(None)
-    )
-    return paginate(session, statement, number, per_page)
-
-
-def released_documents(
-    session: Session, convening: Convening, viewer: Viewer, number: int, per_page: int
-) -> Page:
-    """One page of what the viewer receives now: audience, embargo and status allowing."""
-    statement = _listing(convening)
-    if not viewer.is_team:
-        # Narrowed in SQL as far as it can be; the audience is judged below, row by row.
-        statement = statement.where(
-            Document.deleted_at.is_(None),
-            or_(Document.embargo_until.is_(None), Document.embargo_until <= utcnow()),
-        )
-    documents = [
-        document
-        for document in session.scalars(statement).unique()
-        if released_to(document, viewer)
-    ]
-    last_page = max(1, -(-len(documents) // per_page))
-    number = min(number, last_page)
-    start = (number - 1) * per_page
-    return Page(
-        items=documents[start : start + per_page],
-        number=number,
-        per_page=per_page,
-        total=len(documents),
-    )
-
-
-def versions_of(session: Session, document: Document) -> list[DocumentVersion]:
-    """Every version of the document, newest first, with who uploaded it."""
-    return list(
-        session.scalars(
-            select(DocumentVersion)
-            .where(DocumentVersion.document_id == document.id)
-            .options(joinedload(DocumentVersion.uploaded_by))
-            .order_by(DocumentVersion.number.desc())
-        )
-    )
-
-
-def agenda_item_choices(session: Session, convening: Convening) -> list[tuple[int, str]]:
-    """The convening's agenda items in order, to tie a document to."""
-    rows = session.execute(
-        select(AgendaItem.id, AgendaItem.title)
-        .where(AgendaItem.convening_id == convening.id)
-        .order_by(AgendaItem.position, AgendaItem.id)
-    )
-    return [(item_id, title) for item_id, title in rows]

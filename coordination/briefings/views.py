@@ -17,7 +17,7 @@ from flask import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import Forbidden, NotFound, RequestEntityTooLarge
 
 from .. import csrf
 from ..agenda.presenters import live_audience_label
@@ -26,13 +26,13 @@ from ..audiences import admits, snapshot
 from ..auth import current_actor as actor
 from ..convenings.forms import options, parse_version
 from ..db import get_session
-from ..errors import MESSAGES
+from ..errors import MESSAGES, handle_http_error
 from ..models import Convening, Document
 from ..pagination import page_number
 from ..permissions import Action, can, current_principal, guard, load
 from ..storage import FileTooLarge, Staging
-from . import services
-from .access import briefing_viewer
+from . import ID, queries, services, uploads
+from .access import briefing_viewer, conceals
 from .files import describe_types, human_size
 from .forms import DocumentForm, ReplaceForm, UploadForm, VersionForm
 from .services import STALE_MESSAGE, BriefingError, StaleDocumentError, Upload
@@ -69,12 +69,12 @@ def prepare_upload():
     """Stream uploaded files into the documents folder, with the document size limit."""
     if request.endpoint not in UPLOAD_ENDPOINTS or request.method != "POST":
         return
-    staging = Staging(services.max_bytes())
+    staging = Staging(uploads.max_bytes())
     g.briefing_staging = staging
     convening = _upload_convening()
     # Only those who may upload here get the larger limit; anyone else keeps the usual one.
     if convening is not None and can(current_principal(), Action.EDIT_CONVENING, convening):
-        request.max_content_length = services.max_bytes() + FORM_OVERHEAD
+        request.max_content_length = uploads.max_bytes() + FORM_OVERHEAD
         g.briefing_upload_limit = True
     # Werkzeug's form parser asks this for a stream per file: write it straight to the staging.
     request._get_file_stream = staging.stream_factory
@@ -101,19 +101,41 @@ def _keep_upload() -> None:
     _staging().keep()
 
 
+def _form_field_too_large(error: Exception) -> bool:
+    """True if an uploader's request within the size limit was refused for a text field
+    over the form parser's memory limit, rather than for its file."""
+    if isinstance(error, FileTooLarge) or not g.get("briefing_upload_limit"):
+        return False
+    length, limit = request.content_length, request.max_content_length
+    return length is not None and limit is not None and length <= limit
+
+
 @blueprint.errorhandler(RequestEntityTooLarge)
 @blueprint.errorhandler(FileTooLarge)
 def too_large(error):
     """The 413 page, naming the document size limit to those it applies to."""
     title, message = MESSAGES[413]
-    if isinstance(error, FileTooLarge) or g.get("briefing_upload_limit"):
+    if _form_field_too_large(error):
         message = (
-            f"The file is larger than the {human_size(services.max_bytes())} a briefing "
+            "Something typed into the form is far longer than it may be, so nothing was "
+            "uploaded. Shorten the title or the description and try again."
+        )
+    elif isinstance(error, FileTooLarge) or g.get("briefing_upload_limit"):
+        message = (
+            f"The file is larger than the {human_size(uploads.max_bytes())} a briefing "
             "document may be, so nothing was uploaded. Make it smaller (for example by "
             "saving images at a lower resolution), or split it into several documents, "
             "and try again."
         )
     return render_template("errors/error.html", status=413, title=title, message=message), 413
+
+
+@blueprint.errorhandler(Forbidden)
+def refused(error: Forbidden):
+    """Refused: a document the user may not receive is not found, as if it did not exist."""
+    if conceals(current_principal(), request.view_args or {}):
+        return handle_http_error(NotFound())
+    return handle_http_error(error)
 
 
 # Forms.
@@ -149,7 +171,7 @@ def _prepare(form: DocumentForm, convening: Convening, document: Document | None
         [("", "None")]
         + [
             (str(item_id), title)
-            for item_id, title in services.agenda_item_choices(session, convening)
+            for item_id, title in queries.agenda_item_choices(session, convening)
         ]
     )
 
@@ -175,10 +197,10 @@ def _upload_of(form) -> Upload:
 
 def _limits() -> dict:
     return {
-        "max_bytes": services.max_bytes(),
-        "max_size": human_size(services.max_bytes()),
-        "accepted": describe_types(services.accepted_types()),
-        "accept": ",".join(f".{ext}" for ext in services.accepted_types()),
+        "max_bytes": uploads.max_bytes(),
+        "max_size": human_size(uploads.max_bytes()),
+        "accepted": describe_types(uploads.accepted_types()),
+        "accept": ",".join(f".{ext}" for ext in uploads.accepted_types()),
     }
 
 
@@ -205,7 +227,7 @@ class ReleasedRow:
     agenda_item_title: str | None
 
 
-@blueprint.route("/convenings/<int:convening_id>/documents")
+@blueprint.route(f"/convenings/<{ID}:convening_id>/documents")
 @guard(Action.VIEW_BRIEFINGS, load(Convening, "convening_id", "convening"))
 def index(convening: Convening):
     """The convening's briefings: all of them for the team; what each receives for others."""
@@ -214,10 +236,10 @@ def index(convening: Convening):
     per_page = current_app.config["PER_PAGE"]
     viewer = briefing_viewer(principal, convening)
     if viewer.is_team:
-        page = services.team_documents(
+        page = queries.team_documents(
             session, convening, page_number(request.args.get("page")), per_page
         )
-        deleted = services.team_documents(
+        deleted = queries.team_documents(
             session,
             convening,
             page_number(request.args.get("deleted_page")),
@@ -233,7 +255,7 @@ def index(convening: Convening):
             deleted=deleted,
             editable=can(principal, Action.EDIT_CONVENING, convening),
         )
-    page = services.released_documents(
+    page = queries.released_documents(
         session, convening, viewer, page_number(request.args.get("page")), per_page
     )
     rows = [
@@ -268,7 +290,7 @@ def _team_row(document: Document) -> TeamRow:
 # Uploading and changing.
 
 
-@blueprint.route("/convenings/<int:convening_id>/documents/new", methods=["GET", "POST"])
+@blueprint.route(f"/convenings/<{ID}:convening_id>/documents/new", methods=["GET", "POST"])
 @csrf.exempt
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def create(convening: Convening):
@@ -300,7 +322,7 @@ def create(convening: Convening):
     )
 
 
-@blueprint.route("/documents/<int:document_id>")
+@blueprint.route(f"/documents/<{ID}:document_id>")
 @guard(
     Action.VIEW_TEAM_AREA, load(Document, "document_id", "document", judged_by=document_convening)
 )
@@ -311,13 +333,13 @@ def show(document: Document):
         "briefings/show.html",
         document=document,
         convening=convening,
-        versions=services.versions_of(get_session(), document),
+        versions=queries.versions_of(get_session(), document),
         audience=live_audience_label(document.audience),
         editable=can(current_principal(), Action.EDIT_CONVENING, convening),
     )
 
 
-@blueprint.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])
+@blueprint.route(f"/documents/<{ID}:document_id>/edit", methods=["GET", "POST"])
 @guard(
     Action.EDIT_CONVENING, load(Document, "document_id", "document", judged_by=document_convening)
 )
@@ -360,7 +382,7 @@ def edit(document: Document):
     )
 
 
-@blueprint.route("/documents/<int:document_id>/replace", methods=["GET", "POST"])
+@blueprint.route(f"/documents/<{ID}:document_id>/replace", methods=["GET", "POST"])
 @csrf.exempt
 @guard(
     Action.EDIT_CONVENING, load(Document, "document_id", "document", judged_by=document_convening)
@@ -426,7 +448,7 @@ def _change_deleted(document: Document, change, done: str):
     return redirect(url_for("briefings.show", document_id=document_id))
 
 
-@blueprint.route("/documents/<int:document_id>/delete", methods=["POST"])
+@blueprint.route(f"/documents/<{ID}:document_id>/delete", methods=["POST"])
 @guard(
     Action.EDIT_CONVENING, load(Document, "document_id", "document", judged_by=document_convening)
 )
@@ -439,7 +461,7 @@ def delete(document: Document):
     )
 
 
-@blueprint.route("/documents/<int:document_id>/restore", methods=["POST"])
+@blueprint.route(f"/documents/<{ID}:document_id>/restore", methods=["POST"])
 @guard(
     Action.EDIT_CONVENING, load(Document, "document_id", "document", judged_by=document_convening)
 )

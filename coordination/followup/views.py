@@ -8,7 +8,9 @@ from ..db import get_session
 from ..models import Convening, Organisation, Series
 from ..pagination import page_number
 from ..permissions import Action, current_principal, guard, load
-from . import services
+from .history import stakeholder_history
+from .report import follow_up_report
+from .series import series_dashboard as build_series_dashboard
 
 blueprint = Blueprint("followup", __name__)
 
@@ -17,7 +19,7 @@ blueprint = Blueprint("followup", __name__)
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def report(convening: Convening):
     """The follow-up report: attendance, decisions and actions, on screen and on paper."""
-    report = services.follow_up_report(get_session(), convening)
+    report = follow_up_report(get_session(), convening)
     return render_template(
         "followup/report.html",
         convening=convening,
@@ -30,7 +32,7 @@ def report(convening: Convening):
 @guard(Action.VIEW_SERIES_DASHBOARD, load(Series, "series_id", "series"))
 def series_dashboard(series: Series):
     """A series at a glance: its convenings' actions and organisations' participation."""
-    dashboard = services.series_dashboard(
+    dashboard = build_series_dashboard(
         get_session(), current_principal(), series, page_number(request.args.get("page"))
     )
     return render_template("followup/series_dashboard.html", series=series, dashboard=dashboard)
@@ -40,7 +42,7 @@ def series_dashboard(series: Series):
 @guard(Action.VIEW_STAKEHOLDER_HISTORY, load(Organisation, "organisation_id", "organisation"))
 def history(organisation: Organisation):
     """An organisation's history with the convenings the viewer is on the team of."""
-    history = services.stakeholder_history(
+    history = stakeholder_history(
         get_session(),
         current_principal(),
         organisation,

@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from coordination.actions import services
-from coordination.actions.services import ActionError
+from coordination.actions.carrying import carry_over
+from coordination.actions.queries import details
+from coordination.actions.rules import ActionError
+from coordination.actions.status import update_status
 from coordination.models import (
     ActionItem,
     ActionStatus,
@@ -35,7 +38,7 @@ def world(make, db) -> World:
 
 def created(db, world: World) -> ActionItem:
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
-    services.update_status(
+    update_status(
         db, world.company_user, action, ActionStatus.IN_PROGRESS, "Drafting.", action.version
     )
     db.commit()
@@ -45,7 +48,7 @@ def created(db, world: World) -> ActionItem:
 def test_carry_over_continues_the_action_in_the_next_convening(app_context, db, world):
     action = created(db, world)
 
-    successor = services.carry_over(db, world.coordinator, action)
+    successor = carry_over(db, world.coordinator, action)
     db.commit()
 
     assert successor.convening_id == world.later.id
@@ -77,7 +80,7 @@ def test_carry_over_skips_cancelled_and_earlier_convenings(app_context, db, make
     make.convening("Earlier", series=world.series, starts_at=starts - timedelta(days=5))
     action = created(db, world)
 
-    successor = services.carry_over(db, world.coordinator, action)
+    successor = carry_over(db, world.coordinator, action)
 
     assert successor.convening_id == world.later.id
 
@@ -87,12 +90,12 @@ def test_history_of_the_successor_shows_the_whole_chain(app_context, db, make, w
         "Third meeting", series=world.series, starts_at=world.later.starts_at + timedelta(days=9)
     )
     action = created(db, world)
-    second = services.carry_over(db, world.coordinator, action)
-    services.update_status(db, world.coordinator, second, None, "Nearly there.", second.version)
-    last = services.carry_over(db, world.coordinator, second)
+    second = carry_over(db, world.coordinator, action)
+    update_status(db, world.coordinator, second, None, "Nearly there.", second.version)
+    last = carry_over(db, world.coordinator, second)
     db.commit()
 
-    info = services.details(db, last)
+    info = details(db, last)
 
     assert last.convening_id == third.id
     notes = [(entry.convening.title, entry.update.kind, entry.earlier) for entry in info.history]
@@ -112,7 +115,7 @@ def test_carry_over_from_the_last_convening_is_refused(app_context, db, world):
     db.commit()
 
     with pytest.raises(ActionError, match="no later convening"):
-        services.carry_over(db, world.coordinator, action)
+        carry_over(db, world.coordinator, action)
 
 
 def test_carry_over_outside_a_series_is_refused(app_context, db, make, world):
@@ -121,29 +124,27 @@ def test_carry_over_outside_a_series_is_refused(app_context, db, make, world):
     action = services.create_action(db, world.coordinator, alone, pilot(world))
 
     with pytest.raises(ActionError, match="not part of a series"):
-        services.carry_over(db, world.coordinator, action)
+        carry_over(db, world.coordinator, action)
 
 
 @pytest.mark.parametrize("status", [ActionStatus.DONE, ActionStatus.CANCELLED])
 def test_carry_over_of_a_closed_action_is_refused(app_context, db, world, status):
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
-    services.update_status(db, world.coordinator, action, status, "", action.version)
+    update_status(db, world.coordinator, action, status, "", action.version)
 
     with pytest.raises(ActionError, match="only open actions"):
-        services.carry_over(db, world.coordinator, action)
+        carry_over(db, world.coordinator, action)
 
 
 def test_carry_over_twice_is_refused_and_the_old_one_is_frozen(app_context, db, world):
     action = created(db, world)
-    services.carry_over(db, world.coordinator, action)
+    carry_over(db, world.coordinator, action)
     db.commit()
 
     with pytest.raises(ActionError, match="carried over to Washington meeting"):
-        services.carry_over(db, world.coordinator, action)
+        carry_over(db, world.coordinator, action)
     with pytest.raises(ActionError, match="change it there"):
-        services.update_status(
-            db, world.company_user, action, ActionStatus.DONE, "", action.version
-        )
+        update_status(db, world.company_user, action, ActionStatus.DONE, "", action.version)
 
 
 def test_carry_over_page_flow(client, auth, db, world, app):

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from coordination.actions import services
-from coordination.actions.services import (
+from coordination.actions.rules import (
     ActionError,
     ActionInput,
     BulkActionError,
     BulkRow,
     StaleActionError,
 )
+from coordination.actions.status import update_status
 from coordination.models import (
     ActionItem,
     ActionStatus,
@@ -363,17 +364,13 @@ def test_status_change_writes_history_and_sets_closed_at(app_context, db, world)
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
     db.commit()
 
-    services.update_status(
-        db, world.company_user, action, ActionStatus.IN_PROGRESS, "", action.version
-    )
-    services.update_status(
-        db, world.company_user, action, ActionStatus.DONE, "Sent.", action.version
-    )
+    update_status(db, world.company_user, action, ActionStatus.IN_PROGRESS, "", action.version)
+    update_status(db, world.company_user, action, ActionStatus.DONE, "Sent.", action.version)
     db.commit()
     assert action.closed_at is not None
     assert not action.is_open
 
-    services.update_status(db, world.coordinator, action, ActionStatus.OPEN, "", action.version)
+    update_status(db, world.coordinator, action, ActionStatus.OPEN, "", action.version)
     db.commit()
 
     assert action.closed_at is None
@@ -390,12 +387,10 @@ def test_status_change_writes_history_and_sets_closed_at(app_context, db, world)
 
 def test_cancelled_to_done_keeps_the_first_closing_time(app_context, db, world):
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
-    services.update_status(
-        db, world.coordinator, action, ActionStatus.CANCELLED, "", action.version
-    )
+    update_status(db, world.coordinator, action, ActionStatus.CANCELLED, "", action.version)
     closed = action.closed_at
 
-    services.update_status(db, world.coordinator, action, ActionStatus.DONE, "", action.version)
+    update_status(db, world.coordinator, action, ActionStatus.DONE, "", action.version)
 
     assert action.closed_at == closed
 
@@ -404,9 +399,7 @@ def test_note_alone_writes_a_note_entry(app_context, db, world):
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
     db.commit()
 
-    services.update_status(
-        db, world.company_user, action, None, "  Drafting now.  ", action.version
-    )
+    update_status(db, world.company_user, action, None, "  Drafting now.  ", action.version)
     db.commit()
 
     assert (action.updates[-1].kind, action.updates[-1].note) == (
@@ -423,9 +416,7 @@ def test_update_with_neither_status_nor_note_is_refused(app_context, db, world):
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
 
     with pytest.raises(ActionError) as raised:
-        services.update_status(
-            db, world.coordinator, action, ActionStatus.OPEN, " ", action.version
-        )
+        update_status(db, world.coordinator, action, ActionStatus.OPEN, " ", action.version)
 
     assert set(raised.value.errors) == {"note"}
 
@@ -434,8 +425,8 @@ def test_update_from_a_stale_form_is_refused(app_context, db, world):
     action = services.create_action(db, world.coordinator, world.convening, pilot(world))
     db.commit()
     seen = action.version
-    services.update_status(db, world.coordinator, action, None, "First", seen)
+    update_status(db, world.coordinator, action, None, "First", seen)
     db.commit()
 
     with pytest.raises(StaleActionError):
-        services.update_status(db, world.company_user, action, ActionStatus.DONE, "", seen)
+        update_status(db, world.company_user, action, ActionStatus.DONE, "", seen)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from coordination.actions.services import today_in
+from coordination.actions.queries import today_in
 from coordination.models import (
     ActionItem,
     ActionPriority,

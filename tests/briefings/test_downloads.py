@@ -417,3 +417,35 @@ def test_label_offered_to_audience_when_configured(app, make_app, make):
         data={"email": scene.company_person.email, "password": "correct horse battery"},
     )
     assert client.get(url(scene.sensitive_word)).status_code == 200
+
+
+TEAM_PAGES = (
+    "/documents/{id}",
+    "/documents/{id}/edit",
+    "/documents/{id}/replace",
+    "/documents/{id}/receipts",
+    "/document-versions/{version}/download",
+)
+
+
+@pytest.mark.parametrize("page", TEAM_PAGES)
+def test_team_page_of_a_document_hidden_from_a_participant_is_not_found(client, auth, scene, page):
+    auth.sign_in(scene.company_person)
+
+    def status(document_id: int, version_id: int) -> int:
+        return client.get(page.format(id=document_id, version=version_id)).status_code
+
+    # Hidden documents answer exactly as ids that do not exist, so none can be counted.
+    for hidden in ("team_only", "agency_only", "embargoed", "deleted"):
+        assert status(scene[hidden].id, scene[hidden].latest.id) == 404, hidden
+    assert status(999_999, 999_999) == 404
+    # A document the participant receives is known to them: the team's page is refused.
+    assert status(scene.everyone.id, scene.everyone.latest.id) == 403
+
+
+@pytest.mark.parametrize("action", ["delete", "restore"])
+def test_change_to_a_document_hidden_from_a_participant_is_not_found(client, auth, scene, action):
+    auth.sign_in(scene.company_person)
+    hidden = client.post(f"/documents/{scene.team_only.id}/{action}", data={"version": "1"})
+    known = client.post(f"/documents/{scene.everyone.id}/{action}", data={"version": "1"})
+    assert (hidden.status_code, known.status_code) == (404, 403)

@@ -125,3 +125,28 @@ def test_stamped_copy_can_be_resumed_with_the_same_bytes(signed_in, scene):
     rest = signed_in.get(url(scene.sensitive), headers={"Range": "bytes=200-", "If-Range": etag})
     assert rest.status_code == 206
     assert rest.data == first.data[200:]
+
+
+@pytest.mark.parametrize(
+    ("name", "headers", "status"),
+    [
+        ("modified", {"If-None-Match": "ETAG"}, 304),
+        ("precondition", {"If-Match": '"another"'}, 412),
+        ("range", {"Range": "bytes=999999-"}, 416),
+        ("partial", {"Range": "bytes=0-9"}, 206),
+    ],
+)
+def test_every_answer_without_the_whole_file_keeps_the_download_headers(
+    signed_in, scene, whole, name, headers, status
+):
+    etag = signed_in.get(f"/documents/{scene.everyone.id}/download").headers["ETag"]
+    headers = {key: value.replace("ETAG", etag) for key, value in headers.items()}
+
+    response = signed_in.get(f"/documents/{scene.everyone.id}/download", headers=headers)
+
+    assert response.status_code == status
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "text/html" not in response.headers.get("Content-Type", "")

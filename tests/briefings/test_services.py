@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from coordination import storage
 from coordination.audiences import Viewer
-from coordination.briefings import services
+from coordination.briefings import queries, services, uploads
 from coordination.briefings.services import (
     BriefingError,
     DocumentInput,
@@ -58,7 +58,7 @@ def upload(content: bytes | None = None, filename: str = "threat-briefing.pdf") 
 
 def create(db, setting, data=None, file=None):
     """Create a document as the views do: staged, flushed, committed, then kept."""
-    with Staging(services.max_bytes()) as staging:
+    with Staging(uploads.max_bytes()) as staging:
         document = services.create_document(
             db, setting.organiser, setting.convening, data or details(), file or upload(), staging
         )
@@ -240,7 +240,7 @@ def test_replace_adds_a_version_and_the_latest_is_the_new_one(db, setting, root)
 
     assert version.number == 2
     assert document.latest.id == version.id
-    assert [v.number for v in services.versions_of(db, document)] == [2, 1]
+    assert [v.number for v in queries.versions_of(db, document)] == [2, 1]
     assert storage.path_for(first.storage_key).exists()
     assert storage.path_for(version.storage_key).exists()
     assert version.media_type.endswith("wordprocessingml.document")
@@ -334,15 +334,15 @@ def test_delete_hides_from_participants_and_restore_brings_back(db, setting, roo
     db.commit()
 
     assert document.deleted_by_id == setting.organiser.id
-    assert services.released_documents(db, setting.convening, company, 1, 25).items == []
-    assert services.team_documents(db, setting.convening, 1, 25).items == []
-    assert services.team_documents(db, setting.convening, 1, 25, deleted=True).items == [document]
+    assert queries.released_documents(db, setting.convening, company, 1, 25).items == []
+    assert queries.team_documents(db, setting.convening, 1, 25).items == []
+    assert queries.team_documents(db, setting.convening, 1, 25, deleted=True).items == [document]
     assert storage.path_for(document.latest.storage_key).exists()
 
     services.restore_document(db, setting.organiser, document, document.version)
     db.commit()
 
-    assert services.released_documents(db, setting.convening, company, 1, 25).items == [document]
+    assert queries.released_documents(db, setting.convening, company, 1, 25).items == [document]
     actions = db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["document.deleted", "document.restored"]
 
@@ -375,7 +375,7 @@ def test_released_documents_follow_audience_and_embargo(db, setting, root):
     create(db, setting, details(title="Team only", audience_kind="team"))
 
     def titles(viewer):
-        page = services.released_documents(db, setting.convening, viewer, 1, 25)
+        page = queries.released_documents(db, setting.convening, viewer, 1, 25)
         return sorted(document.title for document in page.items)
 
     assert titles(Viewer.for_organisation(setting.company)) == [everyone.title]
@@ -390,7 +390,7 @@ def test_released_documents_paginate(db, setting, root):
     for number in range(5):
         create(db, setting, details(title=f"Document {number}"))
 
-    page = services.released_documents(
+    page = queries.released_documents(
         db, setting.convening, Viewer.for_organisation(setting.company), 2, 2
     )
 

@@ -665,3 +665,17 @@ def test_get_pages_write_nothing(client, db, setting, organiser, document):
     ):
         assert client.get(path).status_code == 200, path
     assert counts(db) == before
+
+
+def test_upload_with_a_description_past_the_form_memory_limit_says_so(make_app, db, setting):
+    app = make_app(MAX_FORM_MEMORY_SIZE=10_000)
+    client = _sign_in(app, setting.organiser)
+
+    response = client.post(new_url(setting), data=form(description="x" * 20_000))
+
+    assert response.status_code == 413
+    page = text_of(response)
+    assert "Shorten the title or the description" in page
+    assert "The file is larger than" not in page
+    assert counts(db)[0] == 0
+    assert stored_files(app.config["DOCUMENTS_DIR"]) == []

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import RectangleObject
 from reportlab.lib.pagesizes import A4, landscape, letter
 
 from coordination.briefings.watermark import Stamp
+from coordination.models import User
 
 from .test_downloads import Scene, build_scene, make_pdf, open_link, receipts, url
 
@@ -147,3 +149,75 @@ def test_password_protected_pdf_under_watermark_label_is_refused(client, auth, s
     response = client.get(url(locked))
     assert response.status_code == 422
     assert not response.data.startswith(b"%PDF")
+
+
+def placed_lines(page) -> list[tuple[float, float, str]]:
+    """Each piece of text on the page with where it starts, in page coordinates."""
+    found = []
+
+    def visit(text, matrix, text_matrix, _font, _size):
+        if text.strip():
+            x = text_matrix[4] * matrix[0] + text_matrix[5] * matrix[2] + matrix[4]
+            y = text_matrix[4] * matrix[1] + text_matrix[5] * matrix[3] + matrix[5]
+            found.append((x, y, " ".join(text.split())))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def stamped(client, auth, scene, make, content: bytes, who: str = "company_person"):
+    document = make.document(
+        scene.convening,
+        "Stamped briefing",
+        sensitivity="Official-Sensitive",
+        content=content,
+        filename="stamped.pdf",
+    )
+    auth.sign_in(scene[who])
+    response = client.get(url(document))
+    assert response.status_code == 200
+    return PdfReader(io.BytesIO(response.data))
+
+
+def test_watermark_on_a_cropped_page_is_drawn_where_the_page_is_seen(client, auth, scene, make):
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf("Scanned page"))))
+    writer.pages[0].cropbox = RectangleObject([150, 300, 450, 600])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    page = stamped(client, auth, scene, make, buffer.getvalue()).pages[0]
+
+    lines = [(x, y) for x, y, text in placed_lines(page) if "Issued to Casey Apple" in text]
+    assert len(lines) == 2
+    for x, y in lines:
+        assert 150 <= x <= 450 and 300 <= y <= 600
+
+
+def test_watermark_of_a_very_long_name_stays_on_the_page(client, auth, scene, make, db):
+    person = db.get(User, scene.company_person.id)
+    person.name = "Casey " + "Longname-Hyphenated " * 12 + "Apple"
+    db.commit()
+
+    page = stamped(client, auth, scene, make, make_pdf("Body")).pages[0]
+
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    upright = [(x, y) for x, y, text in placed_lines(page) if "Longname" in text and y > 700]
+    assert upright, "the top line names the recipient"
+    assert all(0 <= x <= width and 0 <= y <= height for x, y in upright)
+    text = " ".join(page.extract_text().split())
+    assert "Apple · 0" in text or "Apple, Apple" in text  # the whole name, to its last word
+
+
+def test_watermark_drops_direction_marks_and_draws_markup_characters_as_written(
+    client, auth, scene, make, db
+):
+    person = db.get(User, scene.company_person.id)
+    person.name = "Casey \u202eelppA\u202c <b>& Co</b>"
+    db.commit()
+
+    text = " ".join(
+        stamped(client, auth, scene, make, make_pdf("Body")).pages[0].extract_text().split()
+    )
+
+    assert "Issued to Casey elppA <b>& Co</b>, Apple" in text
+    assert "\u202e" not in text and "&amp;" not in text

@@ -51,11 +51,13 @@ DELETED_BRIEFING = "Withdrawn draft"
 APPLE_ACTION = "Share the counter-messaging pilot results"
 EMBASSY_ACTION = "Send the embassy's report"
 DONE_ACTION = "Publish the takedown figures"
+CARRIED_ACTION = "Compare takedown times"
+EMBARGOED_BRIEFING = "Figures under embargo"
 DECISION = "Companies report takedown figures every quarter."
 
 
-def minimal_pdf(text: str = "Briefing") -> bytes:
-    """A small, well-formed one-page PDF whose header and trailer pass content checks."""
+def minimal_pdf(text: str = "Briefing", padding: int = 0) -> bytes:
+    """A well-formed one-page PDF; ``padding`` bytes of comment make it as large as wanted."""
     stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -66,6 +68,8 @@ def minimal_pdf(text: str = "Briefing") -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
+    for _line in range(padding // 80):
+        out += b"%" + b"0" * 78 + b"\n"
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -98,6 +102,7 @@ class BriefingActionWorld:
     actions: dict[str, ActionItem]
     embassy: Organisation
     justice_official: User  # a participant for the host, a government agency
+    successor: ActionItem  # CARRIED_ACTION, carried over to the series' next convening
 
     def document(self, title: str) -> Document:
         return self.documents[title]
@@ -196,9 +201,10 @@ class BriefingActionArrange(AgendaArrange):
         self.session.commit()
 
     def briefing_action_world(self, world: World) -> BriefingActionWorld:
-        """On the World's convening: an agenda with a decision, briefings for everyone, for
-        government agencies and one deleted; receipts; actions open, in progress, blocked,
-        overdue and done; and an action in the series' next convening."""
+        """On the World's convening: a published agenda with a decision; briefings for
+        everyone (two versions), for government agencies, under embargo and deleted; a receipt
+        each for Apple and the host; actions in progress, blocked and overdue, done, and one
+        carried over to the series' next convening, which has an action of its own."""
         # The World's objects come from another session: work on this session's copies.
         convening, draft, organiser, coordinator, participant, apple, host = (
             self.session.get(type(obj), obj.id)
@@ -242,6 +248,8 @@ class BriefingActionArrange(AgendaArrange):
             kinds=(OrganisationKind.GOVERNMENT_AGENCY,),
             filename="figures.pdf",
         )
+        embargoed = self.briefing(convening, organiser, EMBARGOED_BRIEFING)
+        embargoed.embargo_until = utcnow() + timedelta(days=10)
         deleted = self.briefing(convening, organiser, DELETED_BRIEFING)
         deleted.deleted_at = utcnow()
         deleted.deleted_by_id = organiser.id
@@ -279,10 +287,16 @@ class BriefingActionArrange(AgendaArrange):
         later = self.agreed_action(
             draft, organiser, "Prepare the next briefing", apple, due_on=today + timedelta(days=40)
         )
-        actions = {
-            action.title: action for action in (apple_action, embassy_action, done, later)
-        }
-        documents = {document.title: document for document in (everyone, government, deleted)}
+        carried = self.agreed_action(
+            convening, coordinator, CARRIED_ACTION, apple, due_on=today + timedelta(days=20)
+        )
+        self.progress(carried, participant, None, "Started with video takedowns.")
+        successor = action_services.carry_over(self.session, coordinator, carried, carried.version)
+        self.session.commit()
+        owned = (apple_action, embassy_action, done, later, carried)
+        actions = {action.title: action for action in owned}
+        shared = (everyone, government, embargoed, deleted)
+        documents = {document.title: document for document in shared}
         return BriefingActionWorld(
             world=world,
             items={"Welcome": welcome, "Takedown figures": figures},
@@ -291,6 +305,7 @@ class BriefingActionArrange(AgendaArrange):
             actions=actions,
             embassy=embassy,
             justice_official=official,
+            successor=successor,
         )
 
 
@@ -302,7 +317,7 @@ class Spec:
     """A page to check: whose tab, where, what to do first and what it must show."""
 
     name: str
-    role: str  # a World attribute: whose signed-in tab
+    role: str | None  # a World attribute: whose signed-in tab (None: nobody signed in)
     path: Callable[[BriefingActionWorld], str]
     status: int = 200
     action: Callable[[Page], None] | None = None
@@ -328,8 +343,10 @@ def visit(page: Page, spec: Spec, world: BriefingActionWorld) -> Response:
         # A form sends the page itself, or (the upload form, with JavaScript) an XHR whose
         # answer the script puts in place of the page.
         with page.expect_response(
-            lambda r: (r.request.is_navigation_request() or r.request.resource_type == "xhr")
-            and not 300 <= r.status < 400
+            lambda r: (
+                (r.request.is_navigation_request() or r.request.resource_type == "xhr")
+                and not 300 <= r.status < 400
+            )
         ) as answered:
             spec.action(page)
         response = answered.value

@@ -5,11 +5,14 @@ tracker's list, board and totals."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from playwright.sync_api import Page
 
 from .briefing_action_world import (
     APPLE_ACTION,
+    CARRIED_ACTION,
     EMBASSY_ACTION,
     BriefingActionWorld,
     Spec,
@@ -23,20 +26,21 @@ from .briefing_action_world import (
 pytestmark = pytest.mark.shared_world
 
 
-def _list(suffix: str = "") -> object:
+def _list(suffix: str = "") -> Callable[[BriefingActionWorld], str]:
     return lambda w: f"/convenings/{w.world.convening.id}/actions{suffix}"
 
 
 def _new_from_decision(w: BriefingActionWorld) -> str:
     item = w.items["Takedown figures"]
-    return f"/convenings/{w.world.convening.id}/actions/new?agenda_item={item.id}&decision={w.decision.id}"
+    query = f"agenda_item={item.id}&decision={w.decision.id}"
+    return f"/convenings/{w.world.convening.id}/actions/new?{query}"
 
 
-def _of(title: str, suffix: str = "") -> object:
+def _of(title: str, suffix: str = "") -> Callable[[BriefingActionWorld], str]:
     return lambda w: f"/actions/{w.action(title).id}{suffix}"
 
 
-def _fixed(path: str) -> object:
+def _fixed(path: str) -> Callable[[BriefingActionWorld], str]:
     return lambda _w: path
 
 
@@ -78,6 +82,13 @@ PAGES = [
     Spec("action-edit", "coordinator", _of(APPLE_ACTION, "/edit"), shows="Save changes"),
     Spec("action-team", "coordinator", _of(APPLE_ACTION), shows="Drafting the summary."),
     Spec("action-carried-offer", "organiser", _of(EMBASSY_ACTION), shows="Carry over"),
+    Spec("action-carried", "coordinator", _of(CARRIED_ACTION), shows="Carried over to"),
+    Spec(
+        "action-successor",
+        "organiser",  # the next convening's team
+        lambda w: f"/actions/{w.successor.id}",
+        shows="Started with video takedowns.",
+    ),
     Spec("action-owner", "participant", _of(APPLE_ACTION), shows="Status and progress"),
     Spec(
         "action-owner-errors",

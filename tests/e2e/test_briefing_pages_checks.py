@@ -5,11 +5,14 @@ edit and new-version forms, and the receipts per document and per organisation."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from playwright.sync_api import Page
 
 from .briefing_action_world import (
     DELETED_BRIEFING,
+    EMBARGOED_BRIEFING,
     EVERYONE_BRIEFING,
     GOVERNMENT_BRIEFING,
     BriefingActionWorld,
@@ -32,7 +35,7 @@ def _new(w: BriefingActionWorld) -> str:
     return f"/convenings/{w.world.convening.id}/documents/new"
 
 
-def _of(title: str, suffix: str = "") -> object:
+def _of(title: str, suffix: str = "") -> Callable[[BriefingActionWorld], str]:
     return lambda w: f"/documents/{w.document(title).id}{suffix}"
 
 
@@ -40,6 +43,10 @@ def _upload_without_a_file(page: Page) -> None:
     page.get_by_label("Title", exact=True).fill("x" * 300)
     page.get_by_label("Organisations of chosen kinds").check()
     page.get_by_role("button", name="Upload").click()
+
+
+def _open_briefings(page: Page) -> None:
+    page.get_by_role("link", name="Briefing documents for Apple").click()
 
 
 def _organisation_receipts(w: BriefingActionWorld) -> str:
@@ -50,6 +57,14 @@ PAGES = [
     Spec("documents-team", "organiser", _documents, shows=DELETED_BRIEFING),
     Spec("documents-coordinator", "coordinator", _documents, shows=GOVERNMENT_BRIEFING),
     Spec("documents-participant", "participant", _documents, shows=EVERYONE_BRIEFING),
+    Spec(
+        "documents-link-holder",
+        None,
+        lambda w: w.world.rsvp_link,
+        action=_open_briefings,
+        shows=EVERYONE_BRIEFING,
+    ),
+    Spec("document-embargoed", "organiser", _of(EMBARGOED_BRIEFING), shows="Embargo"),
     Spec("document-new", "organiser", _new, shows="Upload a briefing document"),
     Spec(
         "document-new-errors",
@@ -111,5 +126,5 @@ def test_participant_list_leaves_out_what_is_not_meant_for_them(page_as, world):
 
     titles = page.locator(".briefings-list .card__title")
     assert titles.all_inner_texts() == [EVERYONE_BRIEFING]
-    assert GOVERNMENT_BRIEFING not in page.content()
-    assert DELETED_BRIEFING not in page.content()
+    for hidden in (GOVERNMENT_BRIEFING, EMBARGOED_BRIEFING, DELETED_BRIEFING):
+        assert hidden not in page.content()

@@ -33,7 +33,9 @@ def _history(w: BriefingActionWorld) -> str:
 
 PAGES = [
     Spec("follow-up-report-organiser", "organiser", _report, shows=EMBASSY_ACTION),
-    Spec("follow-up-report-coordinator", "coordinator", _report, shows="Attendance by organisation"),
+    Spec(
+        "follow-up-report-coordinator", "coordinator", _report, shows="Attendance by organisation"
+    ),
     Spec("series-dashboard-organiser", "organiser", _dashboard, shows="Convenings in order"),
     Spec("series-dashboard-coordinator", "coordinator", _dashboard, shows="Participation"),
     Spec("stakeholder-history-admin", "admin", _history, shows="Apple: history"),

@@ -48,15 +48,18 @@ def test_coordinator_records_action_and_participant_updates_it(page, second_pers
     page.get_by_role("button", name="Record").click()
     expect(flashes(page)).to_have_text("Decision recorded.")
     figures = entries_of(page, "Takedown figures")
-    expect(figures.locator(".prose")).to_have_text("Apple shares its pilot's results by the autumn.")
+    expect(figures.locator(".prose")).to_have_text(
+        "Apple shares its pilot's results by the autumn."
+    )
 
     figures.get_by_role("link", name="Record actions for this decision").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New action")
-    expect(page.get_by_label("Agenda item")).to_have_value(
-        re.compile(r"^\d+$")  # preselected: the decision's agenda item
-    )
+    # Preselected: the decision and its agenda item.
     expect(page.get_by_label("Agenda item").locator("option:checked")).to_have_text(
         "2. Takedown figures"
+    )
+    expect(page.get_by_label("Decision").locator("option:checked")).to_contain_text(
+        "Apple shares its pilot"
     )
     page.get_by_label("Title", exact=True).fill(ACTION)
     page.get_by_label("Owner organisation").select_option(label="Apple")
@@ -118,6 +121,8 @@ def test_coordinator_records_action_and_participant_updates_it(page, second_pers
     assert stored.status == ActionStatus.IN_PROGRESS
     assert stored.owner_organisation_id == apple.id and stored.due_on == due
     kinds = db.scalars(
-        select(ActionUpdate.kind).where(ActionUpdate.action_id == stored.id).order_by(ActionUpdate.id)
+        select(ActionUpdate.kind)
+        .where(ActionUpdate.action_id == stored.id)
+        .order_by(ActionUpdate.id)
     ).all()
     assert kinds == [ActionUpdateKind.CREATED, ActionUpdateKind.STATUS, ActionUpdateKind.NOTE]

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from coordination.db import get_session
-from coordination.followup.services import HISTORY_ACTIONS_PER_CONVENING, stakeholder_history
+from coordination.followup.history import HISTORY_ACTIONS_PER_CONVENING, stakeholder_history
 from coordination.models import (
     ActionStatus,
     Delegate,

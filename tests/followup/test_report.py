@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from coordination.db import get_session
-from coordination.followup.services import action_figures, follow_up_report
+from coordination.followup.figures import action_figures
+from coordination.followup.report import follow_up_report
 from coordination.models import (
     ActionItem,
     ActionStatus,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from coordination.db import get_session
-from coordination.followup.services import series_dashboard
+from coordination.followup.series import series_dashboard
 from coordination.models import ActionStatus, Delegate, InvitationStatus, Series
 from coordination.permissions import load_principal
 
