@@ -148,17 +148,21 @@ def actions_group() -> None:
     "on",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="The day to remind for (YYYY-MM-DD); default today.",
+    help=(
+        "Remind for this day (YYYY-MM-DD) in every convening; "
+        "default: today on each convening's own calendar."
+    ),
 )
 @click.option("--dry-run", is_flag=True, help="Say who would get a digest; send nothing.")
 def actions_remind(on, dry_run: bool) -> None:
     """Email owners what is due soon or overdue, and teams what is overdue (once a day)."""
-    from .actions import reminders, tracker
+    from .actions import reminders
+    from .actions.days import Today
 
-    day = on.date() if on else tracker.today()
+    today = Today.on(on.date()) if on else Today.now()
     with get_database().session() as session:
         report = reminders.run(
-            session, day, int(current_app.config["ACTION_DUE_SOON_DAYS"]), dry_run=dry_run
+            session, today, int(current_app.config["ACTION_DUE_SOON_DAYS"]), dry_run=dry_run
         )
     for digests in report.queued.values():
         for digest in digests:

@@ -32,6 +32,7 @@ from ..models import (
     User,
 )
 from ..urls import external_url
+from .days import Today
 from .tracker import owner_label
 
 
@@ -98,10 +99,10 @@ def action_url(action_id: int) -> str | None:
         return None
 
 
-def _line(action: ActionItem, on: date) -> Line:
+def _line(action: ActionItem, today: Today) -> Line:
     return Line(
         action=action,
-        overdue=action.is_overdue(on),
+        overdue=today.overdue(action),
         owner=owner_label(action),
         url=action_url(action.id),
     )
@@ -135,19 +136,22 @@ def _open_actions(session: Session, *conditions) -> list[ActionItem]:
     )
 
 
-def owner_digests(session: Session, on: date, due_soon_days: int) -> list[Digest]:
+def owner_digests(session: Session, on: Today | date, due_soon_days: int) -> list[Digest]:
     """A digest per owner address: their actions due within the window and those overdue.
 
     Owners are the owning person (account or named delegate) and, for an organisation's action,
     the focal point of the organisation's invitation to that convening. Draft convenings are
     left out: their actions are not yet shown to anyone outside the team.
     """
+    today = Today.coerce(on)
+    # A convening's date is at most a day ahead of UTC's: read that far, then judge each action
+    # on its own convening's date.
+    horizon = today.reference + timedelta(days=due_soon_days + 1)
     actions = [
         action
-        for action in _open_actions(
-            session, ActionItem.due_on <= on + timedelta(days=due_soon_days)
-        )
+        for action in _open_actions(session, ActionItem.due_on <= horizon)
         if action.convening.status != ConveningStatus.DRAFT
+        and action.due_on <= today.of(action) + timedelta(days=due_soon_days)
     ]
     pairs = {
         (action.convening_id, action.owner_organisation_id)
@@ -175,7 +179,7 @@ def owner_digests(session: Session, on: date, due_soon_days: int) -> list[Digest
         if not email or not email.strip():
             return
         digest = Digest(ReminderKind.OWNER, email.strip(), name)
-        digests.setdefault(digest.key, digest).add(_line(action, on))
+        digests.setdefault(digest.key, digest).add(_line(action, today))
 
     for action in actions:
         if action.owner_user is not None and action.owner_user.active:
@@ -191,9 +195,16 @@ def owner_digests(session: Session, on: date, due_soon_days: int) -> list[Digest
     return _sort_lines(digests.values())
 
 
-def team_digests(session: Session, on: date) -> list[Digest]:
+def team_digests(session: Session, on: Today | date) -> list[Digest]:
     """A digest per organiser or coordinator: what is overdue in the convenings of their team."""
-    overdue = _open_actions(session, ActionItem.due_on < on)
+    today = Today.coerce(on)
+    overdue = [
+        action
+        for action in _open_actions(
+            session, ActionItem.due_on <= today.reference + timedelta(days=1)
+        )
+        if today.overdue(action)
+    ]
     by_convening: dict[int, list[ActionItem]] = {}
     for action in overdue:
         by_convening.setdefault(action.convening_id, []).append(action)
@@ -209,7 +220,7 @@ def team_digests(session: Session, on: date) -> list[Digest]:
         digest = Digest(ReminderKind.COORDINATOR, user.email, user.name)
         digest = digests.setdefault(digest.key, digest)
         for action in by_convening[convening_id]:
-            digest.add(_line(action, on))
+            digest.add(_line(action, today))
     return _sort_lines(digests.values())
 
 
@@ -286,10 +297,18 @@ def already_sent(session: Session, on: date) -> set[tuple[str, ReminderKind]]:
     }
 
 
-def run(session: Session, on: date, due_soon_days: int, dry_run: bool = False) -> RunReport:
-    """Send today's digests that have not been sent yet (or, in a dry run, say which would be)."""
+def run(
+    session: Session, today: Today | date, due_soon_days: int, dry_run: bool = False
+) -> RunReport:
+    """Send today's digests that have not been sent yet (or, in a dry run, say which would be).
+
+    Each action is judged on its own convening's date; the run's day (UTC, or the day given)
+    names the digests, so a second run that day sends nothing again.
+    """
+    today = Today.coerce(today)
+    on = today.reference
     report = RunReport(on=on, dry_run=dry_run)
-    digests = owner_digests(session, on, due_soon_days) + team_digests(session, on)
+    digests = owner_digests(session, today, due_soon_days) + team_digests(session, today)
     sent = already_sent(session, on)
     # Render everything first: a rolled-back claim expires the loaded actions.
     pending = [

@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..pagination import Page, paginate
 from ..permissions import Principal
+from .days import Today
 
 # Columns of the board, in the order work moves through them.
 BOARD_STATUSES = (
@@ -80,9 +81,12 @@ _STATUS_RANK = case(
 _OWNER_NAME = func.lower(func.coalesce(Organisation.name, OwnerUser.name, OwnerDelegate.name, ""))
 
 
-def today() -> date:
-    """The tracker's and the reminders' today: the server's calendar date."""
-    return date.today()
+def today(session: Session, scope: frozenset[int] | None) -> Today:
+    """Now, with the zones of the convenings in scope (one query) for per-zone conditions."""
+    zones = select(Convening.timezone).distinct()
+    if scope is not None:
+        zones = zones.where(Convening.id.in_(sorted(scope)))
+    return Today.now().with_zones(session.scalars(zones))
 
 
 def scope_of(principal: Principal) -> frozenset[int] | None:
@@ -176,15 +180,16 @@ def _joined(statement: Select) -> Select:
     )
 
 
-def is_overdue_clause(on: date):
+def is_overdue_clause(on: Today | date):
+    """Open and due before today on its convening's calendar (the query must join Convening)."""
     return and_(
         ActionItem.status.in_([status.value for status in OPEN_STATUSES]),
         ActionItem.due_on.is_not(None),
-        ActionItem.due_on < on,
+        Today.coerce(on).per_zone(lambda day: ActionItem.due_on < day),
     )
 
 
-def _conditions(scope: frozenset[int] | None, filters: TrackerFilters, on: date) -> list:
+def _conditions(scope: frozenset[int] | None, filters: TrackerFilters, on: Today | date) -> list:
     conditions = [_in_scope(scope), ActionItem.carried_over_at.is_(None)]
     if filters.statuses:
         conditions.append(ActionItem.status.in_(sorted(s.value for s in filters.statuses)))
@@ -199,7 +204,11 @@ def _conditions(scope: frozenset[int] | None, filters: TrackerFilters, on: date)
     if filters.overdue:
         conditions.append(is_overdue_clause(on))
     if filters.due_this_week:
-        conditions.append(ActionItem.due_on.between(on, on + timedelta(days=WEEK_DAYS - 1)))
+        conditions.append(
+            Today.coerce(on).per_zone(
+                lambda day: ActionItem.due_on.between(day, day + timedelta(days=WEEK_DAYS - 1))
+            )
+        )
     if filters.text:
         conditions.append(ActionItem.title.icontains(filters.text, autoescape=True))
     return conditions
@@ -232,7 +241,9 @@ def _loading(statement: Select) -> Select:
     )
 
 
-def actions_query(scope: frozenset[int] | None, filters: TrackerFilters, on: date) -> Select:
+def actions_query(
+    scope: frozenset[int] | None, filters: TrackerFilters, on: Today | date
+) -> Select:
     """The filtered, sorted actions with their convening and owners loaded in the same query."""
     statement = _joined(select(ActionItem)).where(*_conditions(scope, filters, on))
     return _loading(statement).order_by(*_order(filters.sort))
@@ -242,7 +253,7 @@ def list_page(
     session: Session,
     scope: frozenset[int] | None,
     filters: TrackerFilters,
-    on: date,
+    on: Today | date,
     number: int,
     per_page: int,
 ) -> Page:
@@ -266,7 +277,7 @@ def board(
     session: Session,
     scope: frozenset[int] | None,
     filters: TrackerFilters,
-    on: date,
+    on: Today | date,
     limit: int = BOARD_CARD_LIMIT,
 ) -> list[BoardColumn]:
     """A column per status (those asked for, or all): its count and first cards (two queries)."""
@@ -321,7 +332,7 @@ def _count_of(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _totals_columns(on: date) -> list:
+def _totals_columns(on: Today | date) -> list:
     return [
         _count_of(ActionItem.status == ActionStatus.OPEN),
         _count_of(ActionItem.status == ActionStatus.IN_PROGRESS),
@@ -337,7 +348,7 @@ def organisation_totals(
     session: Session,
     scope: frozenset[int] | None,
     filters: TrackerFilters,
-    on: date,
+    on: Today | date,
     number: int,
     per_page: int,
 ) -> tuple[Page, OrganisationTotals]:
@@ -392,7 +403,7 @@ CSV_COLUMNS = (
 
 
 def csv_rows(
-    session: Session, scope: frozenset[int] | None, filters: TrackerFilters, on: date
+    session: Session, scope: frozenset[int] | None, filters: TrackerFilters, on: Today | date
 ) -> Iterator[list[str]]:
     """Every matching action as a row of text, read in batches (one query)."""
     statement = (
@@ -410,12 +421,14 @@ def csv_rows(
                 func.coalesce(OwnerUser.name, OwnerDelegate.name),
                 ActionItem.description,
                 ActionItem.updated_at,
+                Convening.timezone,
             )
         )
         .where(*_conditions(scope, filters, on))
         .order_by(*_order(filters.sort))
         .execution_options(yield_per=1000)
     )
+    today = Today.coerce(on)
     yield list(CSV_COLUMNS)
     for row in session.execute(statement):
         (
@@ -431,8 +444,9 @@ def csv_rows(
             person,
             description,
             updated_at,
+            zone,
         ) = row
-        overdue = status in OPEN_STATUSES and due_on is not None and due_on < on
+        overdue = status in OPEN_STATUSES and due_on is not None and due_on < today.in_zone(zone)
         yield [
             str(action_id),
             title,
@@ -463,7 +477,7 @@ def csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
 
 
 def stream_csv(
-    database: Database, scope: frozenset[int] | None, filters: TrackerFilters, on: date
+    database: Database, scope: frozenset[int] | None, filters: TrackerFilters, on: Today | date
 ) -> Iterator[str]:
     """The export as it is sent: its own read session, open only while the rows stream.
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
     current_app,
+    g,
     render_template,
     request,
     url_for,
@@ -18,6 +17,7 @@ from ..db import get_database, get_session
 from ..pagination import page_number
 from ..permissions import Action, current_principal, guard
 from . import tracker
+from .days import Today
 from .tracker_forms import TrackerFilterForm
 
 blueprint = Blueprint("tracker", __name__)
@@ -50,6 +50,13 @@ def _query_without(*names: str) -> dict[str, list[str]]:
     return arguments
 
 
+def _today() -> Today:
+    """Now, with the zones of the viewer's convenings, read once per request."""
+    if "tracker_today" not in g:
+        g.tracker_today = tracker.today(get_session(), tracker.scope_of(current_principal()))
+    return g.tracker_today
+
+
 def _render(template: str, form: TrackerFilterForm, valid: bool, **context):
     body = render_template(
         template,
@@ -57,7 +64,7 @@ def _render(template: str, form: TrackerFilterForm, valid: bool, **context):
         problem=None if valid else INVALID_FILTERS,
         action_href=action_href,
         owner_label=tracker.owner_label,
-        today=tracker.today(),
+        today=_today(),
         export_url=url_for("tracker.export_csv", **_query_without("page")),
         view_arguments=_query_without("page"),
         **context,
@@ -76,7 +83,7 @@ def list_actions():
             get_session(),
             tracker.scope_of(current_principal()),
             filters,
-            tracker.today(),
+            _today(),
             page_number(request.args.get("page")),
             current_app.config["PER_PAGE"],
         )
@@ -91,7 +98,7 @@ def board():
     columns = None
     if filters is not None:
         columns = tracker.board(
-            get_session(), tracker.scope_of(current_principal()), filters, tracker.today()
+            get_session(), tracker.scope_of(current_principal()), filters, _today()
         )
     list_arguments = _query_without("page", "status")
     more_urls = {
@@ -116,11 +123,11 @@ def export_csv():
             {"Content-Type": "text/plain; charset=utf-8"},
         )
     lines = tracker.stream_csv(
-        get_database(), tracker.scope_of(current_principal()), filters, tracker.today()
+        get_database(), tracker.scope_of(current_principal()), filters, _today()
     )
     response = Response(lines, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="actions-{date.today().isoformat()}.csv"'
+        f'attachment; filename="actions-{_today().reference.isoformat()}.csv"'
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -137,7 +144,7 @@ def organisations():
             get_session(),
             tracker.scope_of(current_principal()),
             filters,
-            tracker.today(),
+            _today(),
             page_number(request.args.get("page")),
             current_app.config["PER_PAGE"],
         )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import insert
 
 from coordination.actions import tracker
 from coordination.actions.tracker import TrackerFilters
+from coordination.db import get_database
 from coordination.models import (
     ActionItem,
     ActionPriority,
@@ -17,7 +19,8 @@ from coordination.models import (
     OrganisationKind,
 )
 
-TODAY = date.today()
+# The world's convenings are in New York (the factory's zone): "today" is judged there.
+TODAY = datetime.now(ZoneInfo("America/New_York")).date()
 EVERYTHING = TrackerFilters()
 
 
@@ -397,8 +400,13 @@ def test_filter_options_offer_only_what_is_in_scope(db, world):
     ]
 
 
-def test_csv_rows_carry_every_match_in_order(db, world):
-    rows = list(tracker.csv_rows(db, scope_for(world, "c"), TrackerFilters(overdue=True), TODAY))
+def test_csv_rows_carry_every_match_in_order(app, world):
+    # Rows stream through a server-side cursor on PostgreSQL, which needs a transaction: read
+    # them in an application session, as the export does, not the autocommitting test session.
+    with get_database(app).session(write=False) as session:
+        rows = list(
+            tracker.csv_rows(session, scope_for(world, "c"), TrackerFilters(overdue=True), TODAY)
+        )
 
     assert rows[0] == list(tracker.CSV_COLUMNS)
     assert len(rows) == 2

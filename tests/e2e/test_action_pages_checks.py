@@ -53,6 +53,11 @@ def _bulk_row_without_owner(page: Page) -> None:
     page.get_by_role("button", name="Record these actions").click()
 
 
+def _clear_title(page: Page) -> None:
+    page.get_by_label("Title", exact=True).fill("")
+    page.get_by_role("button", name="Save changes").click()
+
+
 def _save_nothing(page: Page) -> None:
     page.get_by_role("button", name="Save", exact=True).click()
 
@@ -80,6 +85,14 @@ PAGES = [
         shows="Choose the organisation that owns this action.",
     ),
     Spec("action-edit", "coordinator", _of(APPLE_ACTION, "/edit"), shows="Save changes"),
+    Spec(
+        "action-edit-errors",
+        "organiser",
+        _of(EMBASSY_ACTION, "/edit"),
+        400,
+        _clear_title,
+        shows="There is a problem",
+    ),
     Spec("action-team", "coordinator", _of(APPLE_ACTION), shows="Drafting the summary."),
     Spec("action-carried-offer", "organiser", _of(EMBASSY_ACTION), shows="Carry over"),
     Spec("action-carried", "coordinator", _of(CARRIED_ACTION), shows="Carried over to"),
@@ -106,6 +119,13 @@ PAGES = [
         "organiser",
         _fixed("/tracker?overdue=y&sort=due"),
         shows=EMBASSY_ACTION,
+    ),
+    Spec(
+        "tracker-bad-filter",
+        "coordinator",
+        _fixed("/tracker?status=lost&organisation=nobody"),
+        400,
+        shows="No actions are shown until the filters are corrected.",
     ),
     Spec("tracker-board", "coordinator", _fixed("/tracker/board"), shows="Blocked"),
     Spec(

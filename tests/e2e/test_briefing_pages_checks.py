@@ -45,6 +45,15 @@ def _upload_without_a_file(page: Page) -> None:
     page.get_by_role("button", name="Upload").click()
 
 
+def _replace_without_a_file(page: Page) -> None:
+    page.get_by_role("button", name="Upload the new version").click()
+
+
+def _edit_without_kinds(page: Page) -> None:
+    page.get_by_label("Government agency", exact=True).uncheck()
+    page.get_by_role("button", name="Save changes").click()
+
+
 def _open_briefings(page: Page) -> None:
     page.get_by_role("link", name="Briefing documents for Apple").click()
 
@@ -83,6 +92,22 @@ PAGES = [
         "organiser",
         _of(GOVERNMENT_BRIEFING, "/replace"),
         shows="Upload a new version",
+    ),
+    Spec(
+        "document-replace-errors",
+        "organiser",
+        _of(GOVERNMENT_BRIEFING, "/replace"),
+        400,
+        _replace_without_a_file,
+        shows="Choose the file to upload.",
+    ),
+    Spec(
+        "document-edit-errors",
+        "organiser",
+        _of(GOVERNMENT_BRIEFING, "/edit"),
+        400,
+        _edit_without_kinds,
+        shows="There is a problem",
     ),
     Spec(
         "document-receipts",

@@ -1,5 +1,6 @@
 """A coordinator records a decision and the action that follows from it; the owning
-organisation's participant updates it; the coordinator follows the update."""
+organisation's participant updates it; the coordinator follows the update in the action's
+history, the tracker and the follow-up report; another organisation sees none of it."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def test_coordinator_records_action_and_participant_updates_it(page, second_pers
     apple = arrange.organisation("Apple")
     snap = arrange.organisation("Snap Inc.")
     participant = arrange.participant(apple, email="pat@apple.example", name="Pat Focal")
+    snap_participant = arrange.participant(snap, email="sam@snap.example", name="Sam Snap")
     arrange.invitation(convening, apple)
     arrange.invitation(convening, snap)
     arrange.item(convening, organiser, "Welcome", 30)
@@ -116,6 +118,25 @@ def test_coordinator_records_action_and_participant_updates_it(page, second_pers
     column = page.locator(".tracker-column", has=page.get_by_role("heading", name="In progress"))
     expect(column).to_contain_text(ACTION)
     expect(column.get_by_role("heading", level=2)).to_contain_text("(1)")
+
+    page.goto(f"/convenings/{convening.id}")
+    page.get_by_role("link", name="Follow-up report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Follow-up report")
+    decisions = page.get_by_role("region", name="Decisions")
+    expect(decisions).to_contain_text("Apple shares its pilot's results by the autumn.")
+    owned = page.get_by_role("region", name=re.compile("^Apple"))
+    expect(owned.locator("tbody tr")).to_have_count(1)
+    expect(owned.locator("tbody tr")).to_contain_text(ACTION)
+    expect(owned.locator("tbody tr")).to_contain_text("In progress")
+
+    # Another invited organisation sees nothing of Apple's action.
+    outsider = second_person()
+    sign_in_as(outsider, snap_participant)
+    outsider.get_by_role("link", name="My actions").click()
+    expect(outsider.get_by_text("Nothing is owned by you or your organisation.")).to_be_visible()
+    outsider.goto(f"/convenings/{convening.id}/actions")
+    expect(outsider.locator("main")).not_to_contain_text(ACTION)
+    assert outsider.request.get(action_path, max_redirects=0).status in (403, 404)
 
     stored = db.scalars(select(ActionItem).where(ActionItem.title == ACTION)).one()
     assert stored.status == ActionStatus.IN_PROGRESS

@@ -57,7 +57,7 @@ def upload(
 
 
 def test_focal_point_downloads_only_the_briefing_meant_for_them(
-    page, second_person, javascript, db, local_app, live_server, mailbox
+    page, second_person, javascript, db, local_app, mailbox
 ):
     arrange = BriefingActionArrange(db, local_app)
     organiser = arrange.organiser()
@@ -75,6 +75,7 @@ def test_focal_point_downloads_only_the_briefing_meant_for_them(
     )
     justice = arrange.organisation("Department of Justice", kind=OrganisationKind.GOVERNMENT_AGENCY)
     arrange.invitation(convening, justice)
+    official = arrange.participant(justice, email="gil@justice.example", name="Gil Official")
     briefing = minimal_pdf(FOR_EVERYONE, padding=400_000)
 
     sign_in_as(page, organiser)
@@ -83,9 +84,11 @@ def test_focal_point_downloads_only_the_briefing_meant_for_them(
     upload(page, javascript, FOR_EVERYONE, "counter-narratives.pdf", briefing)
     page.get_by_role("link", name="Upload a document").first.click()
     upload(page, javascript, FOR_AGENCIES, "figures.pdf", minimal_pdf(FOR_AGENCIES), agencies=True)
-    documents = page.locator("main")
-    expect(documents).to_contain_text(FOR_EVERYONE)
-    expect(documents).to_contain_text(FOR_AGENCIES)
+    restricted = page.locator(
+        "tbody tr", has=page.get_by_role("link", name=FOR_AGENCIES, exact=True)
+    )
+    expect(restricted).to_contain_text(OrganisationKind.GOVERNMENT_AGENCY.label)
+    expect(page.locator("main")).to_contain_text(FOR_EVERYONE)
     stored = {d.title: d for d in db.scalars(select(Document)).all()}
     assert set(stored) == {FOR_EVERYONE, FOR_AGENCIES}
     assert stored[FOR_EVERYONE].versions[0].size_bytes == len(briefing)
@@ -120,6 +123,15 @@ def test_focal_point_downloads_only_the_briefing_meant_for_them(
     assert refused.status in (302, 303, 403, 404)
     assert refused.status != 302 or "/account/sign-in" in refused.headers["location"]
     assert FOR_AGENCIES.encode() not in refused.body()
+
+    # A government agency's participant receives both.
+    agency = second_person()
+    sign_in_as(agency, official)
+    agency.goto(f"/convenings/{convening.id}")
+    agency.get_by_role("link", name="Briefing documents").click()
+    expect(agency.locator(".briefings-list .card__title")).to_have_text(
+        [FOR_EVERYONE, FOR_AGENCIES]
+    )
 
     page.goto(f"/convenings/{convening.id}/documents")
     page.get_by_role("link", name=FOR_EVERYONE, exact=True).click()
