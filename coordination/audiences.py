@@ -16,6 +16,7 @@ from .models import (
     PARTICIPATING_STATUSES,
     Audience,
     AudienceKind,
+    AudienceOrganisation,
     Contact,
     Convening,
     Delegate,
@@ -108,6 +109,58 @@ def viewer_for(session: Session, principal: Principal, convening: Convening) -> 
             for org_id, kind in rows
         )
     )
+
+
+def check_audience(
+    kind_value: str,
+    kinds: list[str],
+    organisation_ids: list[int],
+    choosable_ids: set[int],
+    errors: dict[str, str],
+    unknown_kind_message: str,
+) -> tuple[AudienceKind, list[str], list[int]]:
+    """An audience as entered, checked; problems go into ``errors`` under the form's field names.
+
+    ``choosable_ids`` are the organisations that may be chosen: those invited, and any the
+    audience already names (they stay even if their invitation changed).
+    """
+    try:
+        kind = AudienceKind(kind_value)
+    except ValueError:
+        errors["audience_kind"] = unknown_kind_message
+        return AudienceKind.TEAM, [], []
+    if kind is AudienceKind.KINDS:
+        chosen = sorted(set(kinds))
+        if not chosen:
+            errors["audience_kinds"] = "Choose at least one kind of organisation."
+        elif set(chosen) - {member.value for member in OrganisationKind}:
+            errors["audience_kinds"] = "Choose kinds of organisation from the list."
+        return kind, chosen, []
+    if kind is AudienceKind.ORGANISATIONS:
+        chosen_ids = list(dict.fromkeys(organisation_ids))
+        if not chosen_ids:
+            errors["audience_organisations"] = "Choose at least one organisation."
+        elif set(chosen_ids) - choosable_ids:
+            errors["audience_organisations"] = "Choose organisations among those invited."
+        return kind, [], chosen_ids
+    return kind, [], []
+
+
+def apply_audience(
+    session: Session,
+    audience: Audience,
+    kind: AudienceKind,
+    kinds: list[str],
+    organisation_ids: list[int],
+) -> None:
+    """Set an audience to a checked choice, keeping the links it already has."""
+    audience.kind = kind
+    audience.organisation_kinds = list(kinds)
+    links = {link.organisation_id: link for link in audience.organisation_links}
+    audience.organisation_links = [
+        links.get(org_id) or AudienceOrganisation(organisation=session.get(Organisation, org_id))
+        for org_id in organisation_ids
+    ]
 
 
 def viewer_for_invitation(invitation: Invitation) -> Viewer:

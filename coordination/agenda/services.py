@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..audiences import apply_audience
 from ..minutes.services import before_item_deleted
 from ..models import (
     AgendaItem,
@@ -110,16 +111,15 @@ def _apply(session: Session, item: AgendaItem, values: Resolved) -> None:
         presenters.append(presenter)
     item.presenters = presenters
 
-    audience = item.audience
-    if audience is None:
-        audience = item.audience = Audience()
-    audience.kind = values.audience_kind
-    audience.organisation_kinds = list(values.audience_kinds)
-    links = {link.organisation_id: link for link in audience.organisation_links}
-    audience.organisation_links = [
-        links.get(org_id) or AudienceOrganisation(organisation=session.get(Organisation, org_id))
-        for org_id in values.audience_organisation_ids
-    ]
+    if item.audience is None:
+        item.audience = Audience()
+    apply_audience(
+        session,
+        item.audience,
+        values.audience_kind,
+        values.audience_kinds,
+        values.audience_organisation_ids,
+    )
 
 
 def _index_for(items: list[AgendaItem], before_id: int | None, after_id: int | None) -> int:

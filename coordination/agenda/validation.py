@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..audiences import check_audience
 from ..models import (
     AgendaItem,
     AgendaItemKind,
@@ -17,7 +18,6 @@ from ..models import (
     DelegateStatus,
     Invitation,
     InvitationStatus,
-    OrganisationKind,
 )
 from ..timezones import LocalTimeError, format_local, local_to_utc
 
@@ -173,26 +173,14 @@ def resolve(
             "Choose presenters among the confirmed delegates of this convening."
         )
 
-    audience_kinds: list[str] = []
-    audience_organisations: list[int] = []
-    try:
-        audience_kind = AudienceKind(data.audience_kind)
-    except ValueError:
-        audience_kind = AudienceKind.TEAM
-        errors["audience_kind"] = "Choose who the item is for from the list."
-    if audience_kind is AudienceKind.KINDS:
-        known = {member.value for member in OrganisationKind}
-        audience_kinds = sorted(set(data.audience_kinds))
-        if not audience_kinds:
-            errors["audience_kinds"] = "Choose at least one kind of organisation."
-        elif set(audience_kinds) - known:
-            errors["audience_kinds"] = "Choose kinds of organisation from the list."
-    elif audience_kind is AudienceKind.ORGANISATIONS:
-        audience_organisations = _unique(data.audience_organisation_ids)
-        if not audience_organisations:
-            errors["audience_organisations"] = "Choose at least one organisation."
-        elif set(audience_organisations) - invited - kept_audience:
-            errors["audience_organisations"] = "Choose organisations among those invited."
+    audience_kind, audience_kinds, audience_organisations = check_audience(
+        data.audience_kind,
+        data.audience_kinds,
+        data.audience_organisation_ids,
+        invited | kept_audience,
+        errors,
+        "Choose who the item is for from the list.",
+    )
     if errors:
         raise AgendaError(errors)
     return Resolved(

@@ -18,16 +18,14 @@ from .. import audit
 from ..agenda.presenters import live_audience_label
 from ..agenda.queries import invited_organisations
 from ..agenda.validation import MAX_DESCRIPTION, MAX_TITLE
+from ..audiences import apply_audience, check_audience
 from ..models import (
     AgendaItem,
     Audience,
     AudienceKind,
-    AudienceOrganisation,
     Convening,
     Document,
     DocumentVersion,
-    Organisation,
-    OrganisationKind,
     User,
     utcnow,
 )
@@ -148,47 +146,16 @@ def resolve_audience(
     errors: dict[str, str],
     kept: set[int] = frozenset(),
 ) -> tuple[AudienceKind, list[str], list[int]]:
-    """The checked audience; problems go into ``errors`` under the form's field names.
-
-    Organisations the audience already has stay choosable even if their invitation changed.
-    """
-    try:
-        kind = AudienceKind(kind_value)
-    except ValueError:
-        errors["audience_kind"] = "Choose who receives the document from the list."
-        return AudienceKind.TEAM, [], []
-    if kind is AudienceKind.KINDS:
-        chosen = sorted(set(kinds))
-        if not chosen:
-            errors["audience_kinds"] = "Choose at least one kind of organisation."
-        elif set(chosen) - {member.value for member in OrganisationKind}:
-            errors["audience_kinds"] = "Choose kinds of organisation from the list."
-        return kind, chosen, []
-    if kind is AudienceKind.ORGANISATIONS:
-        chosen_ids = list(dict.fromkeys(organisation_ids))
-        invited = {organisation.id for organisation in invited_organisations(session, convening)}
-        if not chosen_ids:
-            errors["audience_organisations"] = "Choose at least one organisation."
-        elif set(chosen_ids) - invited - set(kept):
-            errors["audience_organisations"] = "Choose organisations among those invited."
-        return kind, [], chosen_ids
-    return kind, [], []
-
-
-def apply_audience(
-    session: Session,
-    audience: Audience,
-    kind: AudienceKind,
-    kinds: list[str],
-    organisation_ids: list[int],
-) -> None:
-    audience.kind = kind
-    audience.organisation_kinds = list(kinds)
-    links = {link.organisation_id: link for link in audience.organisation_links}
-    audience.organisation_links = [
-        links.get(org_id) or AudienceOrganisation(organisation=session.get(Organisation, org_id))
-        for org_id in organisation_ids
-    ]
+    """The checked audience; organisations it already has stay choosable (``kept``)."""
+    invited = {organisation.id for organisation in invited_organisations(session, convening)}
+    return check_audience(
+        kind_value,
+        kinds,
+        organisation_ids,
+        invited | set(kept),
+        errors,
+        "Choose who receives the document from the list.",
+    )
 
 
 def title_from_filename(filename: str) -> str:
