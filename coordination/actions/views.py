@@ -13,11 +13,11 @@ from flask import (
     url_for,
 )
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import Form
 
 from ..auth import current_actor as actor
 from ..convenings.forms import options, parse_version
 from ..db import get_session
+from ..form_errors import attach_errors
 from ..ids import parse_id
 from ..models import ActionItem, Convening
 from ..pagination import page_number
@@ -35,21 +35,8 @@ from .queries import ListFilters
 from .rules import STALE_MESSAGE, ActionError, BulkActionError, StaleActionError
 
 blueprint = Blueprint("actions", __name__)
-
-
-def _attach(form: Form, errors: dict[str, str]) -> str | None:
-    """Put each message beside its field; answer the rest."""
-    general = []
-    for name, message in errors.items():
-        field = form._fields.get(name)
-        if name == "owner_user_id":
-            field = form._fields.get("owner_person")
-        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-            if message:
-                general.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    return " ".join(general) or None
+# The service names the owner person by its column; the form by its choice field.
+OWNER_FIELD = {"owner_user_id": "owner_person"}
 
 
 def _id_argument(name: str) -> str:
@@ -112,7 +99,7 @@ def create(convening: Convening):
             action = services.create_action(session, actor(), convening, form.to_input())
         except ActionError as error:
             session.rollback()
-            problem = _attach(form, error.errors)
+            problem = attach_errors(form, error.errors, OWNER_FIELD)
         else:
             action_id, title = action.id, action.title
             session.commit()
@@ -154,11 +141,11 @@ def create_bulk(convening: Convening):
         except BulkActionError as error:
             session.rollback()
             for index, messages in error.rows.items():
-                _attach(form.rows[index].form, messages)
-            problem = _attach(form, error.errors)
+                attach_errors(form.rows[index].form, messages, OWNER_FIELD)
+            problem = attach_errors(form, error.errors, OWNER_FIELD)
         except ActionError as error:
             session.rollback()
-            problem = _attach(form, error.errors)
+            problem = attach_errors(form, error.errors, OWNER_FIELD)
         else:
             count = len(created)
             session.commit()
@@ -208,7 +195,7 @@ def edit(action: ActionItem):
             problem = STALE_MESSAGE
         except ActionError as error:
             session.rollback()
-            problem = _attach(form, error.errors)
+            problem = attach_errors(form, error.errors, OWNER_FIELD)
         else:
             flash("Changes saved." if changed else "Nothing was changed.", "success")
             return redirect(url_for(".show", action_id=action_id))
@@ -282,7 +269,7 @@ def update(action: ActionItem):
             problem = STALE_MESSAGE
         except ActionError as error:
             session.rollback()
-            problem = _attach(form, error.errors)
+            problem = attach_errors(form, error.errors, OWNER_FIELD)
         else:
             flash(
                 "Status changed." if kind.value == "status" else "Progress note added.", "success"

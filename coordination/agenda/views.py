@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth import current_actor as actor
 from ..db import get_session
+from ..form_errors import attach_errors
 from ..models import AgendaItem, Convening
 from ..permissions import Action, guard, load
 from . import queries, services, versions
@@ -34,18 +35,6 @@ def item_convening(item: AgendaItem) -> Convening:
 def builder_url(convening_id: int, item_id: int | None = None) -> str:
     anchor = f"item-{item_id}" if item_id else None
     return url_for("agenda.builder", convening_id=convening_id, _anchor=anchor)
-
-
-def attach_errors(form, error: AgendaError) -> str | None:
-    """Put each message beside its field; answer the messages that belong to no field."""
-    general = []
-    for name, message in error.errors.items():
-        field = form._fields.get(name)
-        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-            general.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    return " ".join(general) or None
 
 
 def _anchor_id(name: str) -> int | None:
@@ -94,7 +83,7 @@ def _check_the_rest(form: ItemForm, convening: Convening, item: AgendaItem | Non
             for name, message in error.errors.items()
             if name not in form._fields or not form[name].errors
         }
-        attach_errors(form, AgendaError(others))
+        attach_errors(form, others)
 
 
 def _render_form(form, convening, item, problem, before=None, after=None):
@@ -164,7 +153,7 @@ def create_item(convening: Convening):
             session.commit()
         except AgendaError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             flash(f"“{item.title}” is added to the draft agenda.", "success")
             return redirect(builder_url(convening_id, item.id))
@@ -197,7 +186,7 @@ def edit_item(item: AgendaItem):
             problem = STALE_MESSAGE
         except AgendaError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             flash("Changes saved." if changes else "Nothing was changed.", "success")
             return redirect(builder_url(convening_id, item_id))

@@ -27,6 +27,7 @@ from ..auth import current_actor as actor
 from ..convenings.forms import options, parse_version
 from ..db import get_session
 from ..errors import MESSAGES, handle_http_error
+from ..form_errors import attach_errors
 from ..models import Convening, Document
 from ..pagination import page_number
 from ..permissions import Action, can, current_principal, guard, load
@@ -141,18 +142,6 @@ def refused(error: Forbidden):
 # Forms.
 
 
-def attach_errors(form, error: BriefingError) -> str | None:
-    """Put each message beside its field; answer the messages that belong to no field."""
-    general = []
-    for name, message in error.errors.items():
-        field = form._fields.get(name)
-        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-            general.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    return " ".join(general) or None
-
-
 def _prepare(form: DocumentForm, convening: Convening, document: Document | None = None) -> None:
     """Offer the labels, the invited organisations and the agenda items."""
     session = get_session()
@@ -187,7 +176,7 @@ def _check_the_rest(form: DocumentForm, convening: Convening, document: Document
         for name, message in errors.items()
         if name not in form._fields or not form[name].errors
     }
-    attach_errors(form, BriefingError(others))
+    attach_errors(form, others)
 
 
 def _upload_of(form) -> Upload:
@@ -310,7 +299,7 @@ def create(convening: Convening):
             session.commit()
         except BriefingError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             _keep_upload()
             flash(f"“{document.title}” is uploaded.", "success")
@@ -366,7 +355,7 @@ def edit(document: Document):
             problem, code = STALE_MESSAGE, 409
         except BriefingError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             flash("Changes saved." if changes else "Nothing was changed.", "success")
             return redirect(url_for("briefings.show", document_id=document_id))
@@ -413,7 +402,7 @@ def replace(document: Document):
             problem, code = STALE_MESSAGE, 409
         except BriefingError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             _keep_upload()
             flash(f"Version {version.number} is uploaded; participants now receive it.", "success")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from ..db import get_session
+from ..form_errors import attach_errors
 from ..models import Series
 from ..pagination import page_number
 from ..permissions import Action, current_principal, guard, load
@@ -12,7 +13,7 @@ from . import queries
 from . import series as series_services
 from .forms import SeriesForm
 from .services import ConveningError
-from .views import actor, attach_errors, blueprint, per_page
+from .views import actor, blueprint, per_page
 
 
 @blueprint.route("/series")
@@ -54,7 +55,7 @@ def create_series():
             )
         except ConveningError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             session.commit()
             flash(f"The series {series.name} is started.", "success")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from ..db import get_session
+from ..form_errors import attach_errors
 from ..models import Convening, TeamRole
 from ..permissions import Action, guard, load
 from . import team as team_services
 from .forms import AddMemberForm, RoleForm
 from .services import ConveningError
-from .views import actor, attach_errors, blueprint
+from .views import actor, blueprint
 
 
 def _render_team(
@@ -59,7 +60,7 @@ def add_team_member(convening: Convening):
             )
         except ConveningError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             name, role = membership.user.name, membership.role.label.lower()
             session.commit()

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..audit_view import describe
 from ..auth import current_actor as actor
 from ..db import get_session
+from ..form_errors import attach_errors
 from ..invitations.notify import pending_changes
 from ..invitations.rsvp import invitation_to_answer
 from ..models import Convening
@@ -35,18 +36,6 @@ blueprint = Blueprint("convenings", __name__, url_prefix="/convenings")
 
 def per_page() -> int:
     return int(current_app.config["PER_PAGE"])
-
-
-def attach_errors(form, error: ConveningError) -> str | None:
-    """Put each message beside its field; answer the messages that belong to no field."""
-    general = []
-    for name, message in error.errors.items():
-        field = form._fields.get(name)
-        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-            general.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    return " ".join(general) or None
 
 
 def _prepare(form: ConveningForm, convening: Convening | None = None) -> None:
@@ -69,7 +58,7 @@ def _check_the_rest(form: ConveningForm, convening: Convening | None) -> None:
             for name, message in error.errors.items()
             if name not in form._fields or not form[name].errors
         }
-        attach_errors(form, ConveningError(others))
+        attach_errors(form, others)
 
 
 def _render_form(form: ConveningForm, convening: Convening | None, problem: str | None):
@@ -142,7 +131,7 @@ def create():
             convening = services.create_convening(session, actor(), form.to_input())
         except ConveningError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             session.commit()
             flash("The convening is created as a draft: only its team can see it.", "success")
@@ -175,7 +164,7 @@ def edit(convening: Convening):
             problem = STALE_MESSAGE
         except ConveningError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             flash("Changes saved." if changes else "Nothing was changed.", "success")
             return redirect(url_for(".show", convening_id=convening_id))
@@ -235,7 +224,7 @@ def clone(convening: Convening):
             )
         except ConveningError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             session.commit()
             flash("The copy is created as a draft. Check its details.", "success")

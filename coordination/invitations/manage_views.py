@@ -12,6 +12,7 @@ from ..auth import current_actor as actor
 from ..db import get_session
 from ..directory import queries as directory_queries
 from ..directory import rules
+from ..form_errors import attach_errors
 from ..models import Convening, Invitation, InvitationStatus, OrganisationKind
 from ..permissions import Action, guard, load
 from . import manage as inviting
@@ -33,18 +34,6 @@ CONVENING = load(Convening, "convening_id", "convening")
 INVITATION = load(
     Invitation, "invitation_id", "invitation", judged_by=lambda invitation: invitation.convening
 )
-
-
-def attach_errors(form, error: InvitationError) -> str | None:
-    """Put each message beside its field; answer the messages that belong to no field."""
-    general = []
-    for name, message in error.errors.items():
-        field = form._fields.get(name) if name else None
-        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-            general.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    return " ".join(general) or None
 
 
 def status_code() -> int:
@@ -122,7 +111,7 @@ def invite(convening: Convening):
             session.commit()
         except InvitationError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             flash(f"{name} is invited as a draft: nothing is sent until you send it.", "success")
             return redirect(url_for(".manage", convening_id=convening_id))
@@ -173,7 +162,7 @@ def invite_bulk(convening: Convening):
             session.commit()
         except InvitationError as error:
             session.rollback()
-            problem = attach_errors(confirm, error)
+            problem = attach_errors(confirm, error.errors)
         else:
             flash(
                 f"{len(created)} organisations are invited as drafts: "
@@ -222,7 +211,7 @@ def invite_new_organisation(convening: Convening):
             session.commit()
         except InvitationError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             flash(f"{name} is added to the directory and invited as a draft.", "success")
             return redirect(url_for(".manage", convening_id=convening_id))
@@ -289,7 +278,7 @@ def edit_invitation(invitation: Invitation):
             problem, code = inviting.STALE_MESSAGE, 409
         except InvitationError as error:
             session.rollback()
-            problem = attach_errors(form, error)
+            problem = attach_errors(form, error.errors)
             code = 409 if problem == inviting.STALE_MESSAGE else 400
         else:
             flash(

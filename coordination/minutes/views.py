@@ -12,6 +12,7 @@ from ..audiences import Viewer, viewer_for
 from ..auth import current_actor as actor
 from ..convenings.forms import parse_version
 from ..db import get_session
+from ..form_errors import attach_errors
 from ..models import Convening, MinuteEntry, User
 from ..permissions import Action, can, current_principal, guard, load
 from . import queries, services
@@ -19,18 +20,6 @@ from .forms import ConfirmForm, EntryVersionForm, MinuteForm
 from .services import STALE_MESSAGE, MinutesError, StaleMinutesError
 
 blueprint = Blueprint("minutes", __name__, url_prefix="/convenings")
-
-
-def _attach(form: MinuteForm, error: MinutesError) -> str | None:
-    """Put each message beside its field; answer the rest."""
-    general = []
-    for name, message in error.errors.items():
-        field = form._fields.get(name)
-        if field is None or field.type in ("HiddenField", "CSRFTokenField"):
-            general.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    return " ".join(general) or None
 
 
 def _entry_or_404(convening: Convening, entry_id: int, allow_deleted: bool = False) -> MinuteEntry:
@@ -84,7 +73,7 @@ def add_entry(convening: Convening):
             entry = services.add_entry(session, actor(), convening, form.to_input())
         except MinutesError as error:
             session.rollback()
-            problem = _attach(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             label = entry.kind.label
             entry_id = entry.id
@@ -127,7 +116,7 @@ def edit_entry(convening: Convening, entry_id: int):
             problem = STALE_MESSAGE
         except MinutesError as error:
             session.rollback()
-            problem = _attach(form, error)
+            problem = attach_errors(form, error.errors)
         else:
             flash("Changes saved." if changed else "Nothing was changed.", "success")
             return redirect(
