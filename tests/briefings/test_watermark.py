@@ -195,7 +195,9 @@ def test_watermark_on_a_cropped_page_is_drawn_where_the_page_is_seen(client, aut
 
 def test_watermark_of_a_very_long_name_stays_on_the_page(client, auth, scene, make, db):
     person = db.get(User, scene.company_person.id)
-    person.name = "Casey " + "Longname-Hyphenated " * 12 + "Apple"
+    # As long as an account's name may be (200 characters): far wider than one stamped line.
+    person.name = ("Casey " + "Longname-Hyphenated " * 12)[:194] + " Apple"
+    assert len(person.name) == 200
     db.commit()
 
     page = stamped(client, auth, scene, make, make_pdf("Body")).pages[0]
