@@ -42,7 +42,6 @@ from coordination.models import (
 
 from .agenda_world import AgendaArrange
 from .checkers import assert_accessible, describe_html_errors, validate_html
-from .servers import LiveServer
 from .world import World
 
 EVERYONE_BRIEFING = "Counter-narrative briefing"
@@ -83,12 +82,6 @@ def minimal_pdf(text: str = "Briefing", padding: int = 0) -> bytes:
         table,
     )
     return bytes(out)
-
-
-def serve_documents_from(app: Flask, live_server: LiveServer) -> None:
-    """Make the arranging app write document files where the server reads them."""
-    instance = Path(live_server.environment["COORDINATION_INSTANCE_PATH"])
-    app.config["DOCUMENTS_DIR"] = str(instance / "documents")
 
 
 @dataclass
@@ -329,9 +322,8 @@ def params(specs: list[Spec]) -> list:
     return [pytest.param(spec, id=spec.name) for spec in specs]
 
 
-def arranged(shared_world: World, local_app: Flask, engine, live_server) -> BriefingActionWorld:
-    """The module's World with briefings and actions, files where the server reads them."""
-    serve_documents_from(local_app, live_server)
+def arranged(shared_world: World, local_app: Flask, engine) -> BriefingActionWorld:
+    """The module's World with briefings and actions (files go where the server reads them)."""
     with local_app.app_context(), Session(engine, expire_on_commit=False) as session:
         return BriefingActionArrange(session, local_app).briefing_action_world(shared_world)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -124,6 +125,10 @@ def local_app(live_server, e2e_database_url, tmp_path_factory):
             "INSTANCE_PATH": str(tmp_path_factory.mktemp("e2e-local")),
             "SECRET_KEY": "e2e-local",
             "BASE_URL": live_server.url,
+            # Files written while arranging go where the server reads them.
+            "DOCUMENTS_DIR": str(
+                Path(live_server.environment["COORDINATION_INSTANCE_PATH"]) / "documents"
+            ),
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 1024,
             "MAIL_BACKEND": "log",

@@ -138,8 +138,8 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def world(shared_world, local_app, inspection_engine, live_server) -> BriefingActionWorld:
-    return arranged(shared_world, local_app, inspection_engine, live_server)
+def world(shared_world, local_app, inspection_engine) -> BriefingActionWorld:
+    return arranged(shared_world, local_app, inspection_engine)
 
 
 @pytest.mark.parametrize("spec", params(PAGES))
