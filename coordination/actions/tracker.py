@@ -280,7 +280,10 @@ def board(
     on: Today | date,
     limit: int = BOARD_CARD_LIMIT,
 ) -> list[BoardColumn]:
-    """A column per status (those asked for, or all): its count and first cards (two queries)."""
+    """A column per status (those asked for, or all): its count and first cards.
+
+    One query counts every column, then one per column reads its first cards.
+    """
     conditions = _conditions(scope, filters, on)
     counts = dict(
         session.execute(
@@ -289,28 +292,20 @@ def board(
             .group_by(ActionItem.status)
         ).all()
     )
-    ranked = (
-        _joined(
-            select(
-                ActionItem.id.label("id"),
-                func.row_number()
-                .over(partition_by=ActionItem.status, order_by=_order(filters.sort))
-                .label("rank"),
-            )
-        )
-        .where(*conditions)
-        .subquery()
-    )
-    first = select(ranked.c.id).where(ranked.c.rank <= limit)
-    cards = session.scalars(
-        _loading(_joined(select(ActionItem)).where(ActionItem.id.in_(first))).order_by(
-            *_order(filters.sort)
-        )
-    ).unique()
+    shown = [s for s in BOARD_STATUSES if not filters.statuses or s in filters.statuses]
+    # One short query per column: each keeps only its first cards while it reads, where one
+    # ranking over every action would sort them all.
+    cards: list[ActionItem] = []
+    for status in shown:
+        cards += session.scalars(
+            _loading(_joined(select(ActionItem)))
+            .where(*conditions, ActionItem.status == status)
+            .order_by(*_order(filters.sort))
+            .limit(limit)
+        ).unique()
     by_status: dict[ActionStatus, list[ActionItem]] = {status: [] for status in BOARD_STATUSES}
     for card in cards:
         by_status[card.status].append(card)
-    shown = [s for s in BOARD_STATUSES if not filters.statuses or s in filters.statuses]
     return [BoardColumn(status, counts.get(status, 0), by_status[status]) for status in shown]
 
 
@@ -352,8 +347,11 @@ def organisation_totals(
     number: int,
     per_page: int,
 ) -> tuple[Page, OrganisationTotals]:
-    """Counts per owner organisation (one grouped query per page), their number and the sum."""
-    conditions = _conditions(scope, filters, on)
+    """Counts per owner organisation, their number and the sum, from one grouped query.
+
+    There are at most as many groups as organisations, so every group is read in one pass over
+    the actions and the page is cut from them, rather than scanning the actions three times.
+    """
     grouped = (
         _joined(
             select(
@@ -363,24 +361,23 @@ def organisation_totals(
                 *_totals_columns(on),
             )
         )
-        .where(*conditions)
+        .where(*_conditions(scope, filters, on))
         .group_by(ActionItem.owner_organisation_id, Organisation.name, Organisation.kind)
-    )
-    groups = session.scalar(select(func.count()).select_from(grouped.subquery())) or 0
-    number = min(number, max(1, math.ceil(groups / per_page)))
-    rows = session.execute(
-        grouped.order_by(
+        .order_by(
             Organisation.name.is_(None),
             func.lower(Organisation.name),
             ActionItem.owner_organisation_id,
         )
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    ).all()
-    items = [OrganisationTotals(*row) for row in rows]
-    overall = session.execute(_joined(select(*_totals_columns(on))).where(*conditions)).one()
-    total = OrganisationTotals(None, None, None, *overall)
-    return Page(items=items, number=number, per_page=per_page, total=groups), total
+    )
+    groups = [OrganisationTotals(*row) for row in session.execute(grouped)]
+    sums = [sum(getattr(group, name) for group in groups) for name in _TOTAL_FIELDS]
+    total = OrganisationTotals(None, None, None, *sums)
+    number = min(number, max(1, math.ceil(len(groups) / per_page)))
+    items = groups[(number - 1) * per_page : number * per_page]
+    return Page(items=items, number=number, per_page=per_page, total=len(groups)), total
+
+
+_TOTAL_FIELDS = ("open", "in_progress", "blocked", "overdue", "done", "cancelled", "total")
 
 
 # --- CSV ---------------------------------------------------------------------------------------
