@@ -112,27 +112,31 @@ class Principal:
         return convening.id in self.participant_convening_ids
 
 
+def organisations_acted_for(user: User):
+    """A query of the organisations the user acts for: their own, and those that named them a
+    confirmed delegate (usable as a subquery where there is no signed-in request)."""
+    as_delegate = (
+        select(Invitation.organisation_id)
+        .join(Delegate, Delegate.invitation_id == Invitation.id)
+        .where(
+            Delegate.email_normalized == user.email_normalized,
+            Delegate.status == DelegateStatus.CONFIRMED,
+            Invitation.status.in_(PARTICIPATING_STATUSES),
+        )
+    )
+    if user.contact_id is None:
+        return as_delegate
+    return union(select(Contact.organisation_id).where(Contact.id == user.contact_id), as_delegate)
+
+
 def organisation_ids_of(principal: Principal) -> set[int]:
-    """The organisations the user acts for: their own, and those that named them a delegate."""
+    """The organisations the signed-in user acts for, read once per request."""
     if principal.user is None:
         return set()
     if principal._organisation_ids is None:
-        user = principal.user
-        as_delegate = (
-            select(Invitation.organisation_id)
-            .join(Delegate, Delegate.invitation_id == Invitation.id)
-            .where(
-                Delegate.email_normalized == user.email_normalized,
-                Delegate.status == DelegateStatus.CONFIRMED,
-                Invitation.status.in_(PARTICIPATING_STATUSES),
-            )
+        principal._organisation_ids = set(
+            get_session().scalars(organisations_acted_for(principal.user))
         )
-        query = as_delegate
-        if user.contact_id is not None:
-            query = union(
-                select(Contact.organisation_id).where(Contact.id == user.contact_id), as_delegate
-            )
-        principal._organisation_ids = set(get_session().scalars(query))
     return principal._organisation_ids
 
 

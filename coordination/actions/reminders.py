@@ -15,7 +15,6 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
-from werkzeug.routing import BuildError
 
 from .. import mail
 from ..models import (
@@ -43,7 +42,7 @@ class Line:
     action: ActionItem
     overdue: bool
     owner: str
-    url: str | None
+    url: str
 
 
 @dataclass
@@ -91,12 +90,9 @@ class RunReport:
         return f"Reminders for {self.on.isoformat()}: " + "; ".join(parts) + "."
 
 
-def action_url(action_id: int) -> str | None:
-    """The action's page, when the application has one."""
-    try:
-        return external_url("actions.show", action_id=action_id)
-    except BuildError:
-        return None
+def action_url(action_id: int) -> str:
+    """The action's page, from the configured base URL."""
+    return external_url("actions.show", action_id=action_id)
 
 
 def _line(action: ActionItem, today: Today) -> Line:

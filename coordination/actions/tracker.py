@@ -8,8 +8,6 @@ in their successor.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from ..db import Database
-from ..directory.csv_io import escape_cell
+from ..directory.csv_io import csv_lines
 from ..models import (
     OPEN_STATUSES,
     ActionItem,
@@ -459,18 +457,6 @@ def csv_rows(
             description or "",
             updated_at.isoformat(timespec="seconds") if updated_at else "",
         ]
-
-
-def csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
-    """CSV text a line at a time, cells escaped against formulas, with a byte-order mark."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    yield "\ufeff"
-    for row in rows:
-        writer.writerow([escape_cell(cell) for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
 
 
 def stream_csv(

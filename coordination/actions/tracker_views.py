@@ -11,7 +11,6 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.routing import BuildError
 
 from ..db import get_database, get_session
 from ..pagination import page_number
@@ -23,14 +22,6 @@ from .tracker_forms import TrackerFilterForm
 blueprint = Blueprint("tracker", __name__)
 
 INVALID_FILTERS = "Some filters could not be used. Correct them to see the actions."
-
-
-def action_href(action_id: int) -> str | None:
-    """The action's own page, when the application has one."""
-    try:
-        return url_for("actions.show", action_id=action_id)
-    except BuildError:
-        return None
 
 
 def _read_filters() -> tuple[TrackerFilterForm, tracker.TrackerFilters | None]:
@@ -62,7 +53,6 @@ def _render(template: str, form: TrackerFilterForm, valid: bool, **context):
         template,
         filters=form,
         problem=None if valid else INVALID_FILTERS,
-        action_href=action_href,
         owner_label=tracker.owner_label,
         today=_today(),
         export_url=url_for("tracker.export_csv", **_query_without("page")),

@@ -13,26 +13,21 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from icalendar import Todo
-from sqlalchemy import and_, func, literal, or_, select, union
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
-from werkzeug.routing import BuildError
 
+from ..actions.tracker import owner_label
 from ..models import (
     OPEN_STATUSES,
-    PARTICIPATING_STATUSES,
     ActionItem,
     ActionPriority,
     ActionStatus,
-    Contact,
     Convening,
     ConveningStatus,
     Delegate,
-    DelegateStatus,
-    Invitation,
-    User,
     utcnow,
 )
-from ..permissions import Principal
+from ..permissions import Principal, organisations_acted_for
 from ..urls import external_url
 
 # Done and cancelled actions stay in the feed this long, so calendars show them ticked off.
@@ -61,27 +56,8 @@ def action_uid(action_id: int) -> str:
 
 
 def action_url(action: ActionItem) -> str:
-    """The action's own page; its convening's while the application has no action pages."""
-    try:
-        return external_url("actions.show", action_id=action.id)
-    except BuildError:
-        return external_url("convenings.show", convening_id=action.convening_id)
-
-
-def organisations_of(user: User):
-    """The organisations the user acts for, as ``permissions.organisation_ids_of`` finds them."""
-    as_delegate = (
-        select(Invitation.organisation_id)
-        .join(Delegate, Delegate.invitation_id == Invitation.id)
-        .where(
-            Delegate.email_normalized == user.email_normalized,
-            Delegate.status == DelegateStatus.CONFIRMED,
-            Invitation.status.in_(PARTICIPATING_STATUSES),
-        )
-    )
-    if user.contact_id is None:
-        return as_delegate
-    return union(select(Contact.organisation_id).where(Contact.id == user.contact_id), as_delegate)
+    """The action's own page, from the configured base URL."""
+    return external_url("actions.show", action_id=action.id)
 
 
 def owned_actions(session: Session, principal: Principal, now: datetime) -> list[ActionItem]:
@@ -93,7 +69,7 @@ def owned_actions(session: Session, principal: Principal, now: datetime) -> list
     owned = or_(
         ActionItem.owner_user_id == user.id,
         ActionItem.owner_delegate_id.in_(delegate_ids),
-        ActionItem.owner_organisation_id.in_(organisations_of(user)),
+        ActionItem.owner_organisation_id.in_(organisations_acted_for(user)),
     )
     closed_since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
     current = or_(
@@ -125,16 +101,6 @@ def owned_actions(session: Session, principal: Principal, now: datetime) -> list
     )
 
 
-def _owner(action: ActionItem) -> str:
-    person = action.owner_user.name if action.owner_user else None
-    if person is None and action.owner_delegate is not None:
-        person = action.owner_delegate.name
-    organisation = action.owner_organisation.name if action.owner_organisation else None
-    if organisation and person:
-        return f"{person} ({organisation})"
-    return organisation or person or "No owner"
-
-
 def _utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC) if instant.tzinfo else instant.replace(tzinfo=UTC)
 
@@ -156,7 +122,7 @@ def action_todo(action: ActionItem, stamp: datetime | None = None) -> Todo:
         paragraphs.append(action.description.strip())
     paragraphs.append(
         f"Convening: {action.convening.title}\n"
-        f"Owner: {_owner(action)}\n"
+        f"Owner: {owner_label(action)}\n"
         f"Status: {action.status.label}"
     )
     paragraphs.append(url)

@@ -114,16 +114,21 @@ def export_rows(organisations: Iterable[Organisation]) -> Iterator[list[str]]:
             ]
 
 
-def export_lines(organisations: Iterable[Organisation]) -> Iterator[str]:
-    """The export as CSV text, a line at a time, with a byte-order mark for spreadsheets."""
+def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+    """CSV text a line at a time, cells escaped against formulas, with a byte-order mark."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     yield "\ufeff"
-    for row in export_rows(organisations):
+    for row in rows:
         writer.writerow([escape_cell(cell) for cell in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+
+
+def export_lines(organisations: Iterable[Organisation]) -> Iterator[str]:
+    """The export as CSV text, a line at a time, with a byte-order mark for spreadsheets."""
+    return csv_lines(export_rows(organisations))
 
 
 # --- Carrying the file from preview to confirmation -------------------------------------------

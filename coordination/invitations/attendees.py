@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
-from ..directory.csv_io import escape_cell
 from ..models import (
     AttendanceMode,
     Convening,
@@ -137,15 +134,3 @@ def csv_rows(convening: Convening, attendees: AttendeeList) -> Iterator[list[str
                 delegate.dietary_needs or "",
                 local_stamp(delegate, convening),
             ]
-
-
-def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    """CSV text a line at a time, cells escaped against formulas, with a byte-order mark."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    yield "\ufeff"
-    for row in rows:
-        writer.writerow([escape_cell(cell) for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()

@@ -9,10 +9,11 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 
 from ..auth import current_actor as _actor
 from ..db import get_session
+from ..directory.csv_io import csv_lines
 from ..models import Convening, Delegate, utcnow
 from ..permissions import Action, guard, load
 from ..timezones import utc_to_local
-from .attendees import attendee_list, csv_lines, csv_rows
+from .attendees import attendee_list, csv_rows
 from .board import SEARCH_MAX, rsvp_board
 from .board_forms import BoardFilterForm, CheckInSearchForm
 from .checkin import CheckInError, check_in_page, mark_arrived, unmark_arrived
