@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db, errors, mail, security, templating
 from .config import DEFAULTS, ConfigurationError, development_secret_key, from_environment
+from .ids import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -54,6 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .auth import login_manager
 
     login_manager.init_app(app)
+    # Every id in a URL goes through one converter, registered before any route uses it.
+    app.url_map.converters["id"] = IdConverter
     _register_blueprints(app)
 
     from .cli import register_commands

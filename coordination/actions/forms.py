@@ -15,8 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
-from ..convenings.forms import options
-from ..ids import id_or_nothing, parse_id
+from ..form_fields import IdField, options
+from ..ids import parse_id
 from ..models import ActionPriority, ActionStatus
 from .rules import (
     CARRIED,
@@ -31,6 +31,9 @@ from .rules import (
 
 NONE = ""
 BULK_ROWS = 8
+ITEM_MESSAGE = "Choose an item from this convening's agenda."
+DECISION_MESSAGE = "Choose a decision recorded in this convening's minutes."
+OWNER_MESSAGE = "Choose an organisation invited to this convening (or its host)."
 
 
 class DueDateField(DateField):
@@ -50,14 +53,6 @@ class DueDateField(DateField):
             raise ValueError("Enter a date such as 2030-01-15.") from None
 
 
-def selected_id(raw: str | None) -> int | None:
-    """An id from a select; anything that is not a number names nothing valid (refused later)."""
-    raw = (raw or "").strip()
-    if raw == NONE:
-        return None
-    return id_or_nothing(raw)
-
-
 def _organisation_options(choices: Choices, empty: str) -> list:
     return options([(NONE, empty)] + [(str(o.id), o.name) for o in choices.organisations])
 
@@ -74,17 +69,15 @@ class ActionForm(FlaskForm):
             "What is to be done and what counts as done. Markdown: *emphasis*, lists, links."
         ),
     )
-    agenda_item_id = SelectField("Agenda item", choices=[], validate_choice=False)
-    decision_id = SelectField(
+    agenda_item_id = IdField("Agenda item", message=ITEM_MESSAGE)
+    decision_id = IdField(
         "Decision",
-        choices=[],
-        validate_choice=False,
+        message=DECISION_MESSAGE,
         description="The decision in the minutes this action follows from, if any.",
     )
-    owner_organisation_id = SelectField(
+    owner_organisation_id = IdField(
         "Owner organisation",
-        choices=[],
-        validate_choice=False,
+        message=OWNER_MESSAGE,
         description="An organisation invited to the convening, or its host.",
     )
     owner_person = SelectField(
@@ -147,9 +140,9 @@ class ActionForm(FlaskForm):
         return ActionInput(
             title=self.title.data or "",
             description=self.description.data or "",
-            agenda_item_id=selected_id(self.agenda_item_id.data),
-            decision_id=selected_id(self.decision_id.data),
-            owner_organisation_id=selected_id(self.owner_organisation_id.data),
+            agenda_item_id=self.agenda_item_id.data,
+            decision_id=self.decision_id.data,
+            owner_organisation_id=self.owner_organisation_id.data,
             owner_user_id=user_id,
             owner_delegate_id=delegate_id,
             due_on=self.due_on.data,
@@ -166,13 +159,13 @@ class BulkRowForm(Form):
     """One line of the bulk form (no CSRF of its own: the outer form carries it)."""
 
     title = StringField("Title")
-    owner_organisation_id = SelectField("Owner organisation", choices=[], validate_choice=False)
+    owner_organisation_id = IdField("Owner organisation", message=OWNER_MESSAGE)
     due_on = DueDateField("Due date")
 
 
 class BulkForm(FlaskForm):
-    agenda_item_id = SelectField("Agenda item", choices=[], validate_choice=False)
-    decision_id = SelectField("Decision", choices=[], validate_choice=False)
+    agenda_item_id = IdField("Agenda item", message=ITEM_MESSAGE)
+    decision_id = IdField("Decision", message=DECISION_MESSAGE)
     rows = FieldList(FormField(BulkRowForm), min_entries=BULK_ROWS, max_entries=50)
 
     def offer(self, choices: Choices) -> None:
@@ -194,7 +187,7 @@ class BulkForm(FlaskForm):
         return [
             BulkRow(
                 title=(row.form.title.data or "").strip(),
-                owner_organisation_id=selected_id(row.form.owner_organisation_id.data),
+                owner_organisation_id=row.form.owner_organisation_id.data,
                 due_on=row.form.due_on.data,
             )
             for row in self.rows

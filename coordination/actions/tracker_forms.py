@@ -7,7 +7,7 @@ from wtforms import BooleanField, SearchField, SelectField, SelectMultipleField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..directory.forms import options
+from ..form_fields import options
 from ..models import ActionStatus, OrganisationKind
 from . import tracker
 

@@ -15,9 +15,9 @@ from flask import (
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth import current_actor as actor
-from ..convenings.forms import options, parse_version
 from ..db import get_session
 from ..form_errors import attach_errors
+from ..form_fields import options, parse_version
 from ..ids import parse_id
 from ..models import ActionItem, Convening
 from ..pagination import page_number
@@ -29,7 +29,6 @@ from .forms import (
     BulkForm,
     CarryOverForm,
     StatusForm,
-    selected_id,
 )
 from .queries import ListFilters
 from .rules import STALE_MESSAGE, ActionError, BulkActionError, StaleActionError
@@ -39,12 +38,12 @@ blueprint = Blueprint("actions", __name__)
 OWNER_FIELD = {"owner_user_id": "owner_person"}
 
 
-def _id_argument(name: str) -> str:
-    number = parse_id(request.args.get(name))
-    return "" if number is None else str(number)
+def _id_argument(name: str) -> int | None:
+    """A preselection from the query string; one that names no row preselects nothing."""
+    return parse_id(request.args.get(name))
 
 
-@blueprint.route("/convenings/<int:convening_id>/actions")
+@blueprint.route("/convenings/<id:convening_id>/actions")
 @guard(Action.VIEW_CONVENING, load(Convening, "convening_id", "convening"))
 def list_actions(convening: Convening):
     """The convening's actions: all of them for the team, the viewer's own for participants."""
@@ -82,7 +81,7 @@ def _render_form(convening: Convening, form: ActionForm, problem: str | None, ac
     ), code
 
 
-@blueprint.route("/convenings/<int:convening_id>/actions/new", methods=["GET", "POST"])
+@blueprint.route("/convenings/<id:convening_id>/actions/new", methods=["GET", "POST"])
 @guard(Action.MANAGE_ACTIONS, load(Convening, "convening_id", "convening"))
 def create(convening: Convening):
     """Record one action; ``?agenda_item=`` and ``?decision=`` preselect what it follows from."""
@@ -116,7 +115,7 @@ def create(convening: Convening):
     return _render_form(convening, form, problem)
 
 
-@blueprint.route("/convenings/<int:convening_id>/actions/bulk", methods=["GET", "POST"])
+@blueprint.route("/convenings/<id:convening_id>/actions/bulk", methods=["GET", "POST"])
 @guard(Action.MANAGE_ACTIONS, load(Convening, "convening_id", "convening"))
 def create_bulk(convening: Convening):
     """Record several actions at once; blank rows are skipped, a faulty row saves none."""
@@ -135,8 +134,8 @@ def create_bulk(convening: Convening):
                 actor(),
                 convening,
                 form.to_rows(),
-                agenda_item_id=selected_id(form.agenda_item_id.data),
-                decision_id=selected_id(form.decision_id.data),
+                agenda_item_id=form.agenda_item_id.data,
+                decision_id=form.decision_id.data,
             )
         except BulkActionError as error:
             session.rollback()
@@ -159,7 +158,7 @@ def create_bulk(convening: Convening):
     ), code
 
 
-@blueprint.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/actions/<id:action_id>/edit", methods=["GET", "POST"])
 @guard(
     Action.MANAGE_ACTIONS, load(ActionItem, "action_id", "action", judged_by=lambda a: a.convening)
 )
@@ -172,9 +171,9 @@ def edit(action: ActionItem):
     if request.method == "GET":
         form.title.data = action.title
         form.description.data = action.description
-        form.agenda_item_id.data = str(action.agenda_item_id or "")
-        form.decision_id.data = str(action.decision_id or "")
-        form.owner_organisation_id.data = str(action.owner_organisation_id or "")
+        form.agenda_item_id.data = action.agenda_item_id
+        form.decision_id.data = action.decision_id
+        form.owner_organisation_id.data = action.owner_organisation_id
         if action.owner_user_id:
             form.owner_person.data = f"user-{action.owner_user_id}"
         elif action.owner_delegate_id:
@@ -234,7 +233,7 @@ def _render_show(action: ActionItem, form: StatusForm | None = None, problem: st
     ), (400 if request.method == "POST" else 200)
 
 
-@blueprint.route("/actions/<int:action_id>")
+@blueprint.route("/actions/<id:action_id>")
 @guard(Action.UPDATE_ACTION, load(ActionItem, "action_id", "action"))
 def show(action: ActionItem):
     """An action: its details, its history across convenings, and the status and note form."""
@@ -242,7 +241,7 @@ def show(action: ActionItem):
     return _render_show(action)
 
 
-@blueprint.route("/actions/<int:action_id>/update", methods=["POST"])
+@blueprint.route("/actions/<id:action_id>/update", methods=["POST"])
 @guard(Action.UPDATE_ACTION, load(ActionItem, "action_id", "action"))
 def update(action: ActionItem):
     """Change the status or add a progress note; no other field is read from this form."""
@@ -282,7 +281,7 @@ def update(action: ActionItem):
     return _render_show(action, form, problem)
 
 
-@blueprint.route("/actions/<int:action_id>/carry-over", methods=["POST"])
+@blueprint.route("/actions/<id:action_id>/carry-over", methods=["POST"])
 @guard(
     Action.MANAGE_ACTIONS, load(ActionItem, "action_id", "action", judged_by=lambda a: a.convening)
 )

@@ -6,27 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from ..form_fields import IdField, options
 from ..models import Contact, Organisation
 from .queries import ACCOUNT_FILTER_LABELS, OUTBOX_STATUS_LABELS, AccountFilter, OutboxStatus
-
-try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover - older WTForms
-    SelectChoice = None
-
-
-def choice(value: str, label: str):
-    return SelectChoice(value, label) if SelectChoice is not None else (value, label)
-
-
-def optional_id(value) -> int | None:
-    """A select's value as an id, or None for the empty choice (or anything odd)."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # matches no choice, so the field says "not a valid choice"
 
 
 def strip(value):
@@ -44,14 +26,16 @@ class AccountForm(FlaskForm):
             Email(message="Enter an email address like name@example.org."),
         ],
     )
-    contact = SelectField(
+    contact = IdField(
         "Organisation contact",
-        coerce=optional_id,
+        message="Choose a contact from the list.",
+        validate_choice=True,
         description="The person's entry in the organisation directory, if they have one.",
     )
-    organisation = SelectField(
+    organisation = IdField(
         "Or add them as a new contact of",
-        coerce=optional_id,
+        message="Choose an organisation from the list.",
+        validate_choice=True,
         description="Leave the contact empty and choose an organisation to list them there.",
     )
     title = StringField(
@@ -63,17 +47,21 @@ class AccountForm(FlaskForm):
     is_admin = BooleanField("Administrator: may manage every account and all settings")
 
     def set_choices(self, contacts: list[Contact], organisations: list[Organisation]) -> None:
-        self.contact.choices = [choice("", "No contact")] + [
-            choice(
-                str(contact.id),
-                f"{contact.organisation.name} — {contact.name}"
-                + (f" ({contact.email})" if contact.email else ""),
-            )
-            for contact in contacts
-        ]
-        self.organisation.choices = [choice("", "No new contact")] + [
-            choice(str(organisation.id), organisation.name) for organisation in organisations
-        ]
+        self.contact.choices = options(
+            [("", "No contact")]
+            + [
+                (
+                    str(contact.id),
+                    f"{contact.organisation.name} — {contact.name}"
+                    + (f" ({contact.email})" if contact.email else ""),
+                )
+                for contact in contacts
+            ]
+        )
+        self.organisation.choices = options(
+            [("", "No new contact")]
+            + [(str(organisation.id), organisation.name) for organisation in organisations]
+        )
 
 
 class _QueryForm(FlaskForm):
@@ -87,7 +75,7 @@ class AccountFilterForm(_QueryForm):
     q = SearchField("Name or email", validators=[Optional(), Length(max=200)])
     status = SelectField(
         "Show",
-        choices=[choice(member.value, label) for member, label in ACCOUNT_FILTER_LABELS.items()],
+        choices=options([(member.value, label) for member, label in ACCOUNT_FILTER_LABELS.items()]),
         default=AccountFilter.ALL.value,
     )
 
@@ -101,7 +89,7 @@ class AccountFilterForm(_QueryForm):
 class OutboxFilterForm(_QueryForm):
     status = SelectField(
         "Show",
-        choices=[choice(member.value, label) for member, label in OUTBOX_STATUS_LABELS.items()],
+        choices=options([(member.value, label) for member, label in OUTBOX_STATUS_LABELS.items()]),
         default=OutboxStatus.ALL.value,
     )
 

@@ -87,7 +87,7 @@ def create_user():
     return render_template("admin/user_form.html", form=form, account=None), status
 
 
-@blueprint.route("/users/<int:user_id>")
+@blueprint.route("/users/<id:user_id>")
 @guard(Action.CREATE_ACCOUNT, load(User, "user_id", "account"))
 def show_user(account: User):
     """An account: organisation, teams, last sign-in and status."""
@@ -103,7 +103,7 @@ def show_user(account: User):
     )
 
 
-@blueprint.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/users/<id:user_id>/edit", methods=["GET", "POST"])
 @guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
 def edit_user(account: User):
     """Change an account's name, email, contact and administrator flag."""
@@ -152,7 +152,7 @@ def _account_action(account: User, service, done: str):
     return redirect(url_for("admin.show_user", user_id=account.id))
 
 
-@blueprint.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@blueprint.route("/users/<id:user_id>/deactivate", methods=["POST"])
 @guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
 def deactivate_user(account: User):
     """Deactivate an account and end its sessions at once."""
@@ -163,7 +163,7 @@ def deactivate_user(account: User):
     )
 
 
-@blueprint.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@blueprint.route("/users/<id:user_id>/reactivate", methods=["POST"])
 @guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
 def reactivate_user(account: User):
     """Let a deactivated account sign in again."""
@@ -172,7 +172,7 @@ def reactivate_user(account: User):
     )
 
 
-@blueprint.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@blueprint.route("/users/<id:user_id>/sign-out", methods=["POST"])
 @guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
 def sign_out_user(account: User):
     """Sign the account out on every device."""
@@ -181,7 +181,7 @@ def sign_out_user(account: User):
     )
 
 
-@blueprint.route("/users/<int:user_id>/setup-link", methods=["POST"])
+@blueprint.route("/users/<id:user_id>/setup-link", methods=["POST"])
 @guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
 def resend_setup_link(account: User):
     """Email a fresh set-up link to someone who has not chosen a password yet."""

@@ -14,15 +14,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..convenings.forms import LocalDateTimeField, options
-from ..ids import id_or_nothing
+from ..convenings.forms import LocalDateTimeField
+from ..form_fields import IdField, IdsField, options
 from ..models import AgendaItemKind, AudienceKind, OrganisationKind
 from .validation import MAX_DESCRIPTION, MAX_PRESENTERS_TEXT, MAX_TITLE, ItemInput
 
-
-def _ids(values: list[str] | None) -> list[int]:
-    """Ids as posted; anything that cannot name a row becomes an id nothing has."""
-    return [id_or_nothing(value) for value in (values or [])]
+ANCHOR_MESSAGE = (
+    "The item you chose to insert next to is no longer on the agenda; reload the agenda."
+)
 
 
 class ItemForm(FlaskForm):
@@ -47,11 +46,12 @@ class ItemForm(FlaskForm):
         description="Whole minutes, such as 45. At most a week.",
     )
     fixed_start = LocalDateTimeField("Fixed start", validators=[Optional()])
-    presenter_organisations = SelectMultipleField(
-        "Presenting organisations", choices=[], validate_choice=False
+    presenter_organisations = IdsField(
+        "Presenting organisations",
+        message="Choose presenting organisations among those invited, or the host.",
     )
-    presenter_delegates = SelectMultipleField(
-        "Presenting delegates", choices=[], validate_choice=False
+    presenter_delegates = IdsField(
+        "Presenting delegates", message="Choose presenting delegates among those confirmed."
     )
     presenters_text = StringField(
         "Other presenters",
@@ -69,7 +69,9 @@ class ItemForm(FlaskForm):
         choices=options(OrganisationKind.choices()),
         validate_choice=False,
     )
-    audience_organisations = SelectMultipleField("Organisations", choices=[], validate_choice=False)
+    audience_organisations = IdsField(
+        "Organisations", message="Choose organisations among those invited."
+    )
     version = HiddenField()
 
     def duration_value(self) -> int | None:
@@ -83,12 +85,12 @@ class ItemForm(FlaskForm):
             kind=self.kind.data or "",
             description=self.description.data or "",
             fixed_start_local=self.fixed_start.data,
-            presenter_organisation_ids=_ids(self.presenter_organisations.data),
-            presenter_delegate_ids=_ids(self.presenter_delegates.data),
+            presenter_organisation_ids=list(self.presenter_organisations.data or []),
+            presenter_delegate_ids=list(self.presenter_delegates.data or []),
             presenters_text=self.presenters_text.data or "",
             audience_kind=self.audience_kind.data or "",
             audience_kinds=list(self.audience_kinds.data or []),
-            audience_organisation_ids=_ids(self.audience_organisations.data),
+            audience_organisation_ids=list(self.audience_organisations.data or []),
         )
 
     def fill_from(self, data: ItemInput) -> None:
@@ -97,12 +99,12 @@ class ItemForm(FlaskForm):
         self.kind.data = data.kind
         self.description.data = data.description
         self.fixed_start.data = data.fixed_start_local
-        self.presenter_organisations.data = [str(i) for i in data.presenter_organisation_ids]
-        self.presenter_delegates.data = [str(i) for i in data.presenter_delegate_ids]
+        self.presenter_organisations.data = list(data.presenter_organisation_ids)
+        self.presenter_delegates.data = list(data.presenter_delegate_ids)
         self.presenters_text.data = data.presenters_text
         self.audience_kind.data = data.audience_kind
         self.audience_kinds.data = list(data.audience_kinds)
-        self.audience_organisations.data = [str(i) for i in data.audience_organisation_ids]
+        self.audience_organisations.data = list(data.audience_organisation_ids)
 
 
 class ItemVersionForm(FlaskForm):
@@ -115,16 +117,34 @@ class MoveForm(FlaskForm):
     direction = HiddenField(validators=[InputRequired()])
 
 
+ORDER_MESSAGE = "Send the order as item numbers separated by commas."
+
+
 class OrderForm(FlaskForm):
     """The new order, as item ids separated by commas (posted by agenda.js)."""
 
-    order = HiddenField(validators=[InputRequired()])
+    order = IdsField(
+        separator=",",
+        message=ORDER_MESSAGE,
+        validators=[InputRequired(message=ORDER_MESSAGE)],
+    )
 
     def item_ids(self) -> list[int] | None:
-        parts = [part.strip() for part in (self.order.data or "").split(",") if part.strip()]
-        if not parts or not all(part.isdigit() for part in parts):
-            return None
-        return [int(part) for part in parts]
+        return list(self.order.data) or None
+
+
+class AnchorForm(FlaskForm):
+    """Where a new item goes: before or after an item (from the query string or the form)."""
+
+    class Meta:
+        csrf = False
+
+    before = IdField(message=ANCHOR_MESSAGE)
+    after = IdField(message=ANCHOR_MESSAGE)
+
+    def problem(self) -> str | None:
+        """The message when either place names no item an agenda could have."""
+        return next((field.errors[0] for field in (self.before, self.after) if field.errors), None)
 
 
 class PublishForm(FlaskForm):

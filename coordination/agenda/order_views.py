@@ -14,7 +14,7 @@ from .services import STALE_MESSAGE, AgendaError
 from .views import actor, blueprint, builder_url, item_convening
 
 
-@blueprint.route("/agenda/items/<int:item_id>/move", methods=["POST"])
+@blueprint.route("/agenda/items/<id:item_id>/move", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(AgendaItem, "item_id", "item", judged_by=item_convening))
 def move_item(item: AgendaItem):
     """Move an item one place up or down (the buttons that work without JavaScript)."""
@@ -40,7 +40,7 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-@blueprint.route("/convenings/<int:convening_id>/agenda/order", methods=["POST"])
+@blueprint.route("/convenings/<id:convening_id>/agenda/order", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def reorder(convening: Convening):
     """Save a new order of every item (sent by drag and drop or the keyboard)."""

@@ -145,7 +145,7 @@ def agenda_page(convening: Convening, other_zone: str | None) -> AgendaPage:
     return page
 
 
-@blueprint.route("/convenings/<int:convening_id>/agenda")
+@blueprint.route("/convenings/<id:convening_id>/agenda")
 @guard(Action.VIEW_CONVENING, load(Convening, "convening_id", "convening"))
 def show(convening: Convening):
     """The published agenda meant for the viewer, in the convening's zone and their own."""
@@ -164,7 +164,7 @@ def _filename(convening: Convening) -> str:
     return f"agenda-{slug or convening.id}.pdf"
 
 
-@blueprint.route("/convenings/<int:convening_id>/agenda.pdf")
+@blueprint.route("/convenings/<id:convening_id>/agenda.pdf")
 @guard(Action.VIEW_CONVENING, load(Convening, "convening_id", "convening"))
 def pdf(convening: Convening):
     """The viewer's agenda as a PDF to print or share (the same filtering as the page)."""
@@ -177,7 +177,7 @@ def pdf(convening: Convening):
     return response
 
 
-@blueprint.route("/convenings/<int:convening_id>/agenda/history")
+@blueprint.route("/convenings/<id:convening_id>/agenda/history")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def history(convening: Convening):
     """Every published version with what changed in it, newest first."""

@@ -16,10 +16,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth import current_actor as actor
 from ..db import get_session
 from ..form_errors import attach_errors
+from ..form_fields import parse_version
 from ..models import AgendaItem, Convening
 from ..permissions import Action, guard, load
 from . import queries, services, versions
-from .forms import ItemForm, ItemVersionForm, PublishForm
+from .forms import AnchorForm, ItemForm, ItemVersionForm, PublishForm
 from .presenters import clocks, live_audience_label, presenters_text
 from .services import STALE_MESSAGE, AgendaError, StaleItemError
 from .timing import compute, minutes_text
@@ -35,11 +36,6 @@ def item_convening(item: AgendaItem) -> Convening:
 def builder_url(convening_id: int, item_id: int | None = None) -> str:
     anchor = f"item-{item_id}" if item_id else None
     return url_for("agenda.builder", convening_id=convening_id, _anchor=anchor)
-
-
-def _anchor_id(name: str) -> int | None:
-    value = request.values.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _prepare(form: ItemForm, convening: Convening, item: AgendaItem | None = None) -> None:
@@ -86,8 +82,8 @@ def _check_the_rest(form: ItemForm, convening: Convening, item: AgendaItem | Non
         attach_errors(form, others)
 
 
-def _render_form(form, convening, item, problem, before=None, after=None):
-    code = 400 if request.method == "POST" else 200
+def _render_form(form, convening, item, problem, before=None, after=None, refused=False):
+    code = 400 if request.method == "POST" or refused else 200
     return render_template(
         "agenda/item_form.html",
         form=form,
@@ -99,7 +95,7 @@ def _render_form(form, convening, item, problem, before=None, after=None):
     ), code
 
 
-@blueprint.route("/convenings/<int:convening_id>/agenda/builder")
+@blueprint.route("/convenings/<id:convening_id>/agenda/builder")
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def builder(convening: Convening):
     """The draft agenda with its running clock, warnings and every way to change it."""
@@ -135,15 +131,18 @@ def builder(convening: Convening):
     )
 
 
-@blueprint.route("/convenings/<int:convening_id>/agenda/items/new", methods=["GET", "POST"])
+@blueprint.route("/convenings/<id:convening_id>/agenda/items/new", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def create_item(convening: Convening):
     """Add an item at the end, or before or after another."""
     form = ItemForm()
     _prepare(form, convening)
-    before, after = _anchor_id("before"), _anchor_id("after")
-    problem = None
-    if form.validate_on_submit():
+    anchors = AnchorForm(formdata=request.values)
+    anchors.validate()
+    before, after = anchors.before.data, anchors.after.data
+    # An unreadable place refuses the item, rather than adding it somewhere else.
+    problem = anchors.problem()
+    if form.validate_on_submit() and problem is None:
         session = get_session()
         convening_id = convening.id
         try:
@@ -159,10 +158,10 @@ def create_item(convening: Convening):
             return redirect(builder_url(convening_id, item.id))
     elif form.is_submitted():
         _check_the_rest(form, convening, None)
-    return _render_form(form, convening, None, problem, before, after)
+    return _render_form(form, convening, None, problem, before, after, refused=bool(anchors.errors))
 
 
-@blueprint.route("/agenda/items/<int:item_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/agenda/items/<id:item_id>/edit", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, load(AgendaItem, "item_id", "item", judged_by=item_convening))
 def edit_item(item: AgendaItem):
     """Edit an item of the draft; a fixed start is entered in the convening's zone."""
@@ -178,7 +177,7 @@ def edit_item(item: AgendaItem):
         convening_id, item_id = convening.id, item.id
         try:
             changes = services.update_item(
-                session, actor(), item, form.to_input(), _version(form.version.data)
+                session, actor(), item, form.to_input(), parse_version(form.version.data)
             )
             session.commit()
         except (StaleItemError, StaleDataError):
@@ -195,11 +194,7 @@ def edit_item(item: AgendaItem):
     return _render_form(form, convening, item, problem)
 
 
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
-
-
-@blueprint.route("/agenda/items/<int:item_id>/duplicate", methods=["POST"])
+@blueprint.route("/agenda/items/<id:item_id>/duplicate", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(AgendaItem, "item_id", "item", judged_by=item_convening))
 def duplicate_item(item: AgendaItem):
     """Copy an item just after itself."""
@@ -211,7 +206,7 @@ def duplicate_item(item: AgendaItem):
     return redirect(builder_url(convening_id, copy.id))
 
 
-@blueprint.route("/agenda/items/<int:item_id>/delete", methods=["POST"])
+@blueprint.route("/agenda/items/<id:item_id>/delete", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(AgendaItem, "item_id", "item", judged_by=item_convening))
 def delete_item(item: AgendaItem):
     """Remove an item from the draft (published versions keep theirs)."""
@@ -221,7 +216,7 @@ def delete_item(item: AgendaItem):
     session = get_session()
     convening_id, title = item.convening_id, item.title
     try:
-        services.delete_item(session, actor(), item, _version(form.version.data))
+        services.delete_item(session, actor(), item, parse_version(form.version.data))
         session.commit()
     except (StaleItemError, StaleDataError):
         session.rollback()
@@ -231,7 +226,7 @@ def delete_item(item: AgendaItem):
     return redirect(builder_url(convening_id))
 
 
-@blueprint.route("/convenings/<int:convening_id>/agenda/publish", methods=["POST"])
+@blueprint.route("/convenings/<id:convening_id>/agenda/publish", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def publish(convening: Convening):
     """Freeze the draft as the next version; optionally email a summary to everyone invited."""

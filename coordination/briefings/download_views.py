@@ -15,7 +15,7 @@ from ..errors import handle_http_error
 from ..models import Convening, Document, DocumentVersion, DownloadChannel
 from ..pagination import page_number
 from ..permissions import Action, current_principal, guard, load
-from . import ID, delivery, receipts
+from . import delivery, receipts
 from .access import PDF_MEDIA_TYPE, briefing_viewer, conceals, watermarks
 from .book import build_book
 from .delivery import Outgoing, Sent
@@ -131,7 +131,7 @@ def _deliver(document: Document, version: DocumentVersion) -> Response | tuple[s
     return sent.response
 
 
-@blueprint.get(f"/documents/<{ID}:document_id>/download")
+@blueprint.get("/documents/<id:document_id>/download")
 @guard(Action.DOWNLOAD_DOCUMENT, load(Document, "document_id", "document"))
 def document(document: Document):
     """The latest version of a document, for whoever its audience and embargo admit."""
@@ -141,7 +141,7 @@ def document(document: Document):
     return _deliver(document, version)
 
 
-@blueprint.get(f"/document-versions/<{ID}:version_id>/download")
+@blueprint.get("/document-versions/<id:version_id>/download")
 @guard(
     Action.VIEW_TEAM_AREA,
     load(DocumentVersion, "version_id", "version", judged_by=lambda v: v.document.convening),
@@ -151,7 +151,7 @@ def version(version: DocumentVersion):
     return _deliver(version.document, version)
 
 
-@blueprint.get(f"/convenings/<{ID}:convening_id>/briefing-pack.zip")
+@blueprint.get("/convenings/<id:convening_id>/briefing-pack.zip")
 @guard(Action.VIEW_BRIEFINGS, load(Convening, "convening_id", "convening"))
 def pack(convening: Convening):
     """One ZIP of every briefing the viewer may receive, with an index."""
@@ -167,7 +167,7 @@ def pack(convening: Convening):
     return sent.response
 
 
-@blueprint.get(f"/convenings/<{ID}:convening_id>/briefing-book.pdf")
+@blueprint.get("/convenings/<id:convening_id>/briefing-book.pdf")
 @guard(Action.VIEW_BRIEFINGS, load(Convening, "convening_id", "convening"))
 def book(convening: Convening):
     """One PDF: a cover, the viewer's agenda and every PDF briefing they may receive."""
@@ -182,7 +182,7 @@ def book(convening: Convening):
     return sent.response
 
 
-@blueprint.get(f"/documents/<{ID}:document_id>/receipts")
+@blueprint.get("/documents/<id:document_id>/receipts")
 @guard(
     Action.VIEW_TEAM_AREA,
     load(Document, "document_id", "document", judged_by=lambda d: d.convening),
@@ -204,7 +204,7 @@ def document_receipts(document: Document):
     )
 
 
-@blueprint.get(f"/convenings/<{ID}:convening_id>/receipts/<{ID}:organisation_id>")
+@blueprint.get("/convenings/<id:convening_id>/receipts/<id:organisation_id>")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def organisation_receipts(convening: Convening, organisation_id: int):
     """What one invited organisation has received from the convening, and what not yet."""

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from ..agenda.forms import ItemForm
 from ..agenda.validation import MAX_DESCRIPTION, MAX_TITLE
 from ..convenings.forms import LocalDateTimeField
-from ..ids import id_or_nothing
+from ..form_fields import IdField
 from .services import DocumentInput
 
 FILE_REQUIRED = "Choose the file to upload."
@@ -31,22 +31,21 @@ class DocumentForm(FlaskForm):
     audience_kinds = ItemForm.audience_kinds
     audience_organisations = ItemForm.audience_organisations
     embargo = LocalDateTimeField("Embargoed until", validators=[Optional()])
-    agenda_item_id = SelectField("Agenda item", choices=[], validate_choice=False)
+    agenda_item_id = IdField(
+        "Agenda item", message="Choose an item of this convening's agenda, or none."
+    )
     version = HiddenField()
 
     def to_input(self) -> DocumentInput:
-        raw_item = self.agenda_item_id.data or ""
         return DocumentInput(
             title=self.title.data or "",
             description=self.description.data or "",
             sensitivity=self.sensitivity.data or "",
             audience_kind=self.audience_kind.data or "",
             audience_kinds=list(self.audience_kinds.data or []),
-            audience_organisation_ids=[
-                id_or_nothing(value) for value in self.audience_organisations.data or []
-            ],
+            audience_organisation_ids=list(self.audience_organisations.data or []),
             embargo_local=self.embargo.data,
-            agenda_item_id=id_or_nothing(raw_item) if raw_item else None,
+            agenda_item_id=self.agenda_item_id.data,
         )
 
     def fill_from(self, data: DocumentInput) -> None:
@@ -55,9 +54,9 @@ class DocumentForm(FlaskForm):
         self.sensitivity.data = data.sensitivity
         self.audience_kind.data = data.audience_kind
         self.audience_kinds.data = list(data.audience_kinds)
-        self.audience_organisations.data = [str(i) for i in data.audience_organisation_ids]
+        self.audience_organisations.data = list(data.audience_organisation_ids)
         self.embargo.data = data.embargo_local
-        self.agenda_item_id.data = str(data.agenda_item_id or "")
+        self.agenda_item_id.data = data.agenda_item_id
 
 
 class UploadForm(DocumentForm):

@@ -24,15 +24,15 @@ from ..agenda.presenters import live_audience_label
 from ..agenda.queries import invited_organisations
 from ..audiences import admits, snapshot
 from ..auth import current_actor as actor
-from ..convenings.forms import options, parse_version
 from ..db import get_session
 from ..errors import MESSAGES, handle_http_error
 from ..form_errors import attach_errors
+from ..form_fields import options, parse_version
 from ..models import Convening, Document
 from ..pagination import page_number
 from ..permissions import Action, can, current_principal, guard, load
 from ..storage import FileTooLarge, Staging
-from . import ID, queries, services, uploads
+from . import queries, services, uploads
 from .access import briefing_viewer, conceals
 from .files import describe_types, human_size
 from .forms import DocumentForm, ReplaceForm, UploadForm, VersionForm
@@ -216,7 +216,7 @@ class ReleasedRow:
     agenda_item_title: str | None
 
 
-@blueprint.route(f"/convenings/<{ID}:convening_id>/documents")
+@blueprint.route("/convenings/<id:convening_id>/documents")
 @guard(Action.VIEW_BRIEFINGS, load(Convening, "convening_id", "convening"))
 def index(convening: Convening):
     """The convening's briefings: all of them for the team; what each receives for others."""
@@ -279,7 +279,7 @@ def _team_row(document: Document) -> TeamRow:
 # Uploading and changing.
 
 
-@blueprint.route(f"/convenings/<{ID}:convening_id>/documents/new", methods=["GET", "POST"])
+@blueprint.route("/convenings/<id:convening_id>/documents/new", methods=["GET", "POST"])
 @csrf.exempt
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def create(convening: Convening):
@@ -311,7 +311,7 @@ def create(convening: Convening):
     )
 
 
-@blueprint.route(f"/documents/<{ID}:document_id>")
+@blueprint.route("/documents/<id:document_id>")
 @guard(
     Action.VIEW_TEAM_AREA, load(Document, "document_id", "document", judged_by=document_convening)
 )
@@ -328,7 +328,7 @@ def show(document: Document):
     )
 
 
-@blueprint.route(f"/documents/<{ID}:document_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/documents/<id:document_id>/edit", methods=["GET", "POST"])
 @guard(
     Action.EDIT_CONVENING, load(Document, "document_id", "document", judged_by=document_convening)
 )
@@ -371,7 +371,7 @@ def edit(document: Document):
     )
 
 
-@blueprint.route(f"/documents/<{ID}:document_id>/replace", methods=["GET", "POST"])
+@blueprint.route("/documents/<id:document_id>/replace", methods=["GET", "POST"])
 @csrf.exempt
 @guard(
     Action.EDIT_CONVENING, load(Document, "document_id", "document", judged_by=document_convening)
@@ -437,7 +437,7 @@ def _change_deleted(document: Document, change, done: str):
     return redirect(url_for("briefings.show", document_id=document_id))
 
 
-@blueprint.route(f"/documents/<{ID}:document_id>/delete", methods=["POST"])
+@blueprint.route("/documents/<id:document_id>/delete", methods=["POST"])
 @guard(
     Action.EDIT_CONVENING, load(Document, "document_id", "document", judged_by=document_convening)
 )
@@ -450,7 +450,7 @@ def delete(document: Document):
     )
 
 
-@blueprint.route(f"/documents/<{ID}:document_id>/restore", methods=["POST"])
+@blueprint.route("/documents/<id:document_id>/restore", methods=["POST"])
 @guard(
     Action.EDIT_CONVENING, load(Document, "document_id", "document", judged_by=document_convening)
 )

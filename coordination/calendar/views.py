@@ -25,14 +25,14 @@ def _calendar_response(body: bytes, filename: str | None = None):
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8", **headers}
 
 
-@blueprint.route("/convenings/<int:convening_id>/calendar.ics")
+@blueprint.route("/convenings/<id:convening_id>/calendar.ics")
 @guard(Action.VIEW_CONVENING, load(Convening, "convening_id", "convening"))
 def convening_ics(convening: Convening):
     """The convening as one calendar event."""
     return _calendar_response(feeds.convening_calendar(convening), f"convening-{convening.id}.ics")
 
 
-@blueprint.route("/convenings/<int:convening_id>/agenda.ics")
+@blueprint.route("/convenings/<id:convening_id>/agenda.ics")
 @guard(Action.VIEW_CONVENING, load(Convening, "convening_id", "convening"))
 def agenda_ics(convening: Convening):
     """The convening and each published agenda item meant for the viewer, as events."""

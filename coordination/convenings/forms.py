@@ -13,13 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..form_fields import IdField, options
 from ..models import ConveningStatus, TeamRole
 from .services import ConveningInput
-
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms before 3.3 takes plain pairs
-    SelectChoice = None
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 ZONE_HINT = (
@@ -48,17 +44,6 @@ class LocalDateTimeField(DateTimeLocalField):
         super().process_formdata([value.strip() for value in valuelist])
 
 
-def options(pairs: list[tuple[str, str]]) -> list:
-    """Select options in the form this WTForms version prefers."""
-    if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _optional_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 class ConveningForm(FlaskForm):
     title = StringField(
         "Title", validators=[InputRequired(message="Enter a title."), Length(max=200)]
@@ -73,7 +58,9 @@ class ConveningForm(FlaskForm):
         validators=[Length(max=20000)],
         description="What the convening is for. Markdown: *emphasis*, lists, links.",
     )
-    host_organisation_id = SelectField("Host organisation", choices=[], validate_choice=False)
+    host_organisation_id = IdField(
+        "Host organisation", message="Choose an organisation from the directory."
+    )
     venue_name = StringField("Venue", validators=[Length(max=200)])
     venue_address = TextAreaField("Venue address", validators=[Length(max=500)])
     venue_room = StringField("Room", validators=[Length(max=100)])
@@ -99,7 +86,7 @@ class ConveningForm(FlaskForm):
         description="Optional. Replies are asked for by then; it must be before the end.",
     )
     sensitivity = SelectField("Sensitivity", choices=[], validate_choice=False)
-    series_id = SelectField("Series", choices=[], validate_choice=False)
+    series_id = IdField("Series", message="Choose a series from the list.")
     new_series_name = StringField(
         "Or start a new series",
         validators=[Length(max=200)],
@@ -112,7 +99,7 @@ class ConveningForm(FlaskForm):
             title=self.title.data or "",
             codename=self.codename.data or "",
             summary=self.summary.data or "",
-            host_organisation_id=_optional_id(self.host_organisation_id.data),
+            host_organisation_id=self.host_organisation_id.data,
             venue_name=self.venue_name.data or "",
             venue_address=self.venue_address.data or "",
             venue_room=self.venue_room.data or "",
@@ -122,7 +109,7 @@ class ConveningForm(FlaskForm):
             ends_local=self.ends_at.data,
             rsvp_local=self.rsvp_deadline.data,
             sensitivity=self.sensitivity.data or "",
-            series_id=_optional_id(self.series_id.data),
+            series_id=self.series_id.data,
             new_series_name=self.new_series_name.data or "",
         )
 
@@ -131,7 +118,7 @@ class ConveningForm(FlaskForm):
         self.title.data = data.title
         self.codename.data = data.codename
         self.summary.data = data.summary
-        self.host_organisation_id.data = str(data.host_organisation_id or "")
+        self.host_organisation_id.data = data.host_organisation_id
         self.venue_name.data = data.venue_name
         self.venue_address.data = data.venue_address
         self.venue_room.data = data.venue_room
@@ -141,7 +128,7 @@ class ConveningForm(FlaskForm):
         self.ends_at.data = data.ends_local
         self.rsvp_deadline.data = data.rsvp_local
         self.sensitivity.data = data.sensitivity
-        self.series_id.data = str(data.series_id or "")
+        self.series_id.data = data.series_id
 
 
 class CloneForm(FlaskForm):
@@ -198,10 +185,3 @@ class SeriesForm(FlaskForm):
         validators=[Length(max=5000)],
         description="Optional: what ties these convenings together.",
     )
-
-
-def parse_version(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None

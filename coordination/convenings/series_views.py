@@ -33,7 +33,7 @@ def list_series():
     )
 
 
-@blueprint.route("/series/<int:series_id>")
+@blueprint.route("/series/<id:series_id>")
 @guard(Action.VIEW_SERIES, load(Series, "series_id", "series"))
 def show_series(series: Series):
     """One series and the convenings the viewer may see in it."""

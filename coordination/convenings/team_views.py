@@ -38,14 +38,14 @@ def _gone(convening_id: int):
     return redirect(url_for(".team", convening_id=convening_id))
 
 
-@blueprint.route("/<int:convening_id>/team")
+@blueprint.route("/<id:convening_id>/team")
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def team(convening: Convening):
     """The team with forms to add, change and remove members."""
     return _render_team(convening)
 
 
-@blueprint.route("/<int:convening_id>/team/add", methods=["POST"])
+@blueprint.route("/<id:convening_id>/team/add", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def add_team_member(convening: Convening):
     """Add an account to the team as organiser or coordinator."""
@@ -69,7 +69,7 @@ def add_team_member(convening: Convening):
     return _render_team(convening, form, problem)
 
 
-@blueprint.route("/<int:convening_id>/team/<int:membership_id>/role", methods=["POST"])
+@blueprint.route("/<id:convening_id>/team/<id:membership_id>/role", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def change_team_role(convening: Convening, membership_id: int):
     """Make a member an organiser or a coordinator."""
@@ -97,7 +97,7 @@ def change_team_role(convening: Convening, membership_id: int):
     return redirect(url_for(".team", convening_id=convening_id))
 
 
-@blueprint.route("/<int:convening_id>/team/<int:membership_id>/remove", methods=["POST"])
+@blueprint.route("/<id:convening_id>/team/<id:membership_id>/remove", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def remove_team_member(convening: Convening, membership_id: int):
     """Take a member off the team."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Convening, Organisation, Series
 from ..timezones import LocalTimeError, is_known_zone, local_to_utc
+from ..urls import is_web_address
 
 STALE_MESSAGE = (
     "This was changed by someone else while you were editing; reload to see their changes"
@@ -64,11 +64,6 @@ class ConveningInput:
     rsvp_local: datetime | None = None
     series_id: int | None = None
     new_series_name: str = ""
-
-
-def is_web_address(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
 
 
 def sensitivity_labels(current: str | None = None) -> list[str]:

@@ -18,6 +18,7 @@ from ..audit_view import describe
 from ..auth import current_actor as actor
 from ..db import get_session
 from ..form_errors import attach_errors
+from ..form_fields import options, parse_version
 from ..invitations.notify import pending_changes
 from ..invitations.rsvp import invitation_to_answer
 from ..models import Convening
@@ -26,7 +27,7 @@ from ..permissions import Action, can, current_principal, guard, load
 from ..timezones import zone_names
 from . import queries, services, validation
 from . import status as statuses
-from .forms import CloneForm, ConveningForm, StatusForm, options, parse_version
+from .forms import CloneForm, ConveningForm, StatusForm
 from .presenters import utc_offset
 from .services import STALE_MESSAGE, ConveningError, StaleConveningError
 from .team import sorted_team
@@ -89,7 +90,7 @@ def list_convenings():
     )
 
 
-@blueprint.route("/<int:convening_id>")
+@blueprint.route("/<id:convening_id>")
 @guard(Action.VIEW_CONVENING, load(Convening, "convening_id", "convening"))
 def show(convening: Convening):
     """A convening's details, in its own time zone."""
@@ -141,7 +142,7 @@ def create():
     return _render_form(form, None, problem)
 
 
-@blueprint.route("/<int:convening_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/<id:convening_id>/edit", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def edit(convening: Convening):
     """Edit a convening; times are entered and shown in its zone."""
@@ -173,7 +174,7 @@ def edit(convening: Convening):
     return _render_form(form, convening, problem)
 
 
-@blueprint.route("/<int:convening_id>/status", methods=["POST"])
+@blueprint.route("/<id:convening_id>/status", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def change_status(convening: Convening):
     """Publish, conclude, cancel or return a convening to draft."""
@@ -199,7 +200,7 @@ def change_status(convening: Convening):
     return redirect(url_for(".show", convening_id=convening_id))
 
 
-@blueprint.route("/<int:convening_id>/clone", methods=["GET", "POST"])
+@blueprint.route("/<id:convening_id>/clone", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def clone(convening: Convening):
     """Copy a convening (fields, series, team) as a draft at new times."""
@@ -235,7 +236,7 @@ def clone(convening: Convening):
     ), code
 
 
-@blueprint.route("/<int:convening_id>/audit")
+@blueprint.route("/<id:convening_id>/audit")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def audit_trail(convening: Convening):
     """Every recorded change to the convening, newest first."""

@@ -19,20 +19,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..form_fields import options
 from ..models import OrganisationKind
 from . import rules
-
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms before 3.3 takes plain pairs
-    SelectChoice = None
-
-
-def options(pairs: list[tuple[str, str]]) -> list:
-    """Select options in the form this WTForms version prefers."""
-    if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class Clean:

@@ -11,12 +11,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 from ..models import OrganisationKind
+from ..urls import is_web_address
 
 NAME_MAX = 200
 WEBSITE_MAX = 500
@@ -143,17 +143,6 @@ def clean_sectors(raw: Any, separator: str = ",") -> list[str]:
     if len(sectors) > SECTORS_MAX_COUNT:
         raise InvalidValue(f"Give at most {SECTORS_MAX_COUNT} sectors (this has {len(sectors)}).")
     return sectors
-
-
-def is_web_address(value: str | None) -> bool:
-    """True for an absolute http(s) address with a host: the only kind shown as a link."""
-    if not value or any(character.isspace() or ord(character) < 32 for character in value):
-        return False
-    try:
-        parts = urlsplit(value)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
 
 
 def clean_website(raw: Any) -> str | None:

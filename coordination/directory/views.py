@@ -78,7 +78,7 @@ def list_organisations():
     )
 
 
-@blueprint.route("/<int:organisation_id>")
+@blueprint.route("/<id:organisation_id>")
 @guard(Action.VIEW_ORGANISATION, load(Organisation, "organisation_id", "organisation"))
 def show_organisation(organisation: Organisation):
     """One organisation with its contacts."""
@@ -126,7 +126,7 @@ def create_organisation():
     return render_organisation_form(form, form_error=form_error, status=status)
 
 
-@blueprint.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/<id:organisation_id>/edit", methods=["GET", "POST"])
 @guard(Action.EDIT_DIRECTORY, load(Organisation, "organisation_id", "organisation"))
 def edit_organisation(organisation: Organisation):
     """Change an organisation, refusing if someone else changed it meanwhile."""
@@ -176,14 +176,14 @@ def _set_archived(organisation: Organisation, archived: bool):
     return redirect(url_for(".show_organisation", organisation_id=organisation.id))
 
 
-@blueprint.route("/<int:organisation_id>/archive", methods=["POST"])
+@blueprint.route("/<id:organisation_id>/archive", methods=["POST"])
 @guard(Action.ARCHIVE_DIRECTORY, load(Organisation, "organisation_id", "organisation"))
 def archive_organisation(organisation: Organisation):
     """Archive an organisation (kept for history, hidden from the list)."""
     return _set_archived(organisation, True)
 
 
-@blueprint.route("/<int:organisation_id>/unarchive", methods=["POST"])
+@blueprint.route("/<id:organisation_id>/unarchive", methods=["POST"])
 @guard(Action.ARCHIVE_DIRECTORY, load(Organisation, "organisation_id", "organisation"))
 def unarchive_organisation(organisation: Organisation):
     """Bring an archived organisation back into the list."""
@@ -204,7 +204,7 @@ def _contact_changed(organisation: Organisation, message: str):
     return redirect(url_for(".show_organisation", organisation_id=organisation.id) + "#contacts")
 
 
-@blueprint.route("/<int:organisation_id>/contacts/new", methods=["GET", "POST"])
+@blueprint.route("/<id:organisation_id>/contacts/new", methods=["GET", "POST"])
 @guard(Action.EDIT_DIRECTORY, load(Organisation, "organisation_id", "organisation"))
 def create_contact(organisation: Organisation):
     """Add a contact to an organisation."""
@@ -223,7 +223,7 @@ def create_contact(organisation: Organisation):
     return render_contact_form(form, organisation, status=status)
 
 
-@blueprint.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/contacts/<id:contact_id>/edit", methods=["GET", "POST"])
 @guard(Action.EDIT_DIRECTORY, load(Contact, "contact_id", "contact"))
 def edit_contact(contact: Contact):
     """Change a contact's details."""
@@ -255,14 +255,14 @@ def _set_contact_archived(contact: Contact, archived: bool):
     return _contact_changed(contact.organisation, message)
 
 
-@blueprint.route("/contacts/<int:contact_id>/archive", methods=["POST"])
+@blueprint.route("/contacts/<id:contact_id>/archive", methods=["POST"])
 @guard(Action.ARCHIVE_DIRECTORY, load(Contact, "contact_id", "contact"))
 def archive_contact(contact: Contact):
     """Archive a contact (kept for history, listed apart)."""
     return _set_contact_archived(contact, True)
 
 
-@blueprint.route("/contacts/<int:contact_id>/unarchive", methods=["POST"])
+@blueprint.route("/contacts/<id:contact_id>/unarchive", methods=["POST"])
 @guard(Action.ARCHIVE_DIRECTORY, load(Contact, "contact_id", "contact"))
 def unarchive_contact(contact: Contact):
     """Bring an archived contact back."""

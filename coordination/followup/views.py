@@ -15,7 +15,7 @@ from .series import series_dashboard as build_series_dashboard
 blueprint = Blueprint("followup", __name__)
 
 
-@blueprint.route("/convenings/<int:convening_id>/follow-up")
+@blueprint.route("/convenings/<id:convening_id>/follow-up")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def report(convening: Convening):
     """The follow-up report: attendance, decisions and actions, on screen and on paper."""
@@ -28,7 +28,7 @@ def report(convening: Convening):
     )
 
 
-@blueprint.route("/series/<int:series_id>/dashboard")
+@blueprint.route("/series/<id:series_id>/dashboard")
 @guard(Action.VIEW_SERIES_DASHBOARD, load(Series, "series_id", "series"))
 def series_dashboard(series: Series):
     """A series at a glance: its convenings' actions and organisations' participation."""
@@ -38,7 +38,7 @@ def series_dashboard(series: Series):
     return render_template("followup/series_dashboard.html", series=series, dashboard=dashboard)
 
 
-@blueprint.route("/organisations/<int:organisation_id>/history")
+@blueprint.route("/organisations/<id:organisation_id>/history")
 @guard(Action.VIEW_STAKEHOLDER_HISTORY, load(Organisation, "organisation_id", "organisation"))
 def history(organisation: Organisation):
     """An organisation's history with the convenings the viewer is on the team of."""

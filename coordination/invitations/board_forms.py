@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length, Optional
 
-from ..directory.forms import options
+from ..form_fields import options
 from ..models import InvitationStatus, OrganisationKind
 from .board import SEARCH_MAX, STATUS_ORDER, BoardFilters
 

@@ -38,7 +38,7 @@ def _render(template: str, **context):
     )
 
 
-@blueprint.route("/convenings/<int:convening_id>/rsvp")
+@blueprint.route("/convenings/<id:convening_id>/rsvp")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def board(convening: Convening):
     """Each invited organisation's answer and delegates, with totals, filters and search."""
@@ -55,7 +55,7 @@ def board(convening: Convening):
     )
 
 
-@blueprint.route("/convenings/<int:convening_id>/attendees")
+@blueprint.route("/convenings/<id:convening_id>/attendees")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def attendees(convening: Convening):
     """The delegates expected, by organisation with the head of delegation first; printable."""
@@ -72,7 +72,7 @@ def _file_stem(convening: Convening) -> str:
     return words.strip("-")[:60] or f"convening-{convening.id}"
 
 
-@blueprint.route("/convenings/<int:convening_id>/attendees.csv")
+@blueprint.route("/convenings/<id:convening_id>/attendees.csv")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def attendees_csv(convening: Convening):
     """Download the attendee list as CSV, in the order of the printed list."""
@@ -86,7 +86,7 @@ def attendees_csv(convening: Convening):
     return response
 
 
-@blueprint.route("/convenings/<int:convening_id>/check-in")
+@blueprint.route("/convenings/<id:convening_id>/check-in")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def check_in(convening: Convening):
     """Find expected delegates by name, organisation or email and mark who has arrived."""
@@ -114,7 +114,7 @@ def _clock(delegate: Delegate) -> str:
     )
 
 
-@blueprint.route("/delegates/<int:delegate_id>/arrived", methods=["POST"], endpoint="mark_arrived")
+@blueprint.route("/delegates/<id:delegate_id>/arrived", methods=["POST"], endpoint="mark_arrived")
 @guard(
     Action.VIEW_TEAM_AREA,
     load(Delegate, "delegate_id", "delegate", judged_by=_by_convening),
@@ -137,7 +137,7 @@ def mark_arrived_view(delegate: Delegate):
 
 
 @blueprint.route(
-    "/delegates/<int:delegate_id>/not-arrived", methods=["POST"], endpoint="unmark_arrived"
+    "/delegates/<id:delegate_id>/not-arrived", methods=["POST"], endpoint="unmark_arrived"
 )
 @guard(
     Action.VIEW_TEAM_AREA,

@@ -10,47 +10,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
 from ..directory import rules
 from ..directory.forms import at_most
+from ..form_fields import IdField, IdsField, options
 from ..models import OrganisationKind
 from .manage import DEFAULT_QUOTA, NOTE_MAX, QUOTA_MAX
 
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms before 3.3 takes plain pairs, grouped in a dict
-    SelectChoice = None
-
 QUOTA_MESSAGE = f"Offer between 1 and {QUOTA_MAX} seats."
+FOCAL_POINT_MESSAGE = "Choose a contact from the list."
 NOTE_HINT = (
     "Optional, up to 2,000 characters. It appears in the invitation email as plain text, "
     "exactly as written."
 )
-
-
-def options(pairs: list[tuple[str, str]]) -> list:
-    """Select options in the form this WTForms version prefers."""
-    if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def grouped_options(first: tuple[str, str], rows: list[tuple[str, str, str]]):
-    """Options in an <optgroup> per group, after a first ungrouped option."""
-    if SelectChoice is None:
-        groups: dict[str, list[tuple[str, str]]] = {"": [first]}
-        for value, label, group in rows:
-            groups.setdefault(group, []).append((value, label))
-        return groups
-    return [SelectChoice(*first)] + [
-        SelectChoice(value, label, optgroup=group) for value, label, group in rows
-    ]
-
-
-def optional_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 class QuotaField(IntegerField):
@@ -98,17 +72,15 @@ def note_field() -> TextAreaField:
 
 
 class InviteForm(FlaskForm):
-    organisation_id = SelectField(
+    organisation_id = IdField(
         "Organisation",
-        choices=[],
-        validate_choice=False,
-        validators=[InputRequired(message="Choose an organisation.")],
+        message="Choose an organisation from the list.",
+        validators=[DataRequired(message="Choose an organisation.")],
     )
     seat_quota = quota_field()
-    focal_point_id = SelectField(
+    focal_point_id = IdField(
         "Focal point",
-        choices=[],
-        validate_choice=False,
+        message=FOCAL_POINT_MESSAGE,
         description=(
             "One of the organisation's contacts: they receive the invitation and answer it. "
             "Needed before sending, not now."
@@ -121,7 +93,7 @@ class InvitationForm(FlaskForm):
     """Editing an invitation: its seats, focal point and note."""
 
     seat_quota = quota_field()
-    focal_point_id = SelectField("Focal point", choices=[], validate_choice=False)
+    focal_point_id = IdField("Focal point", message=FOCAL_POINT_MESSAGE)
     note = note_field()
     version = HiddenField()
 
@@ -212,6 +184,14 @@ class NewOrganisationInviteForm(FlaskForm):
         }
 
 
-def chosen_ids(values: list[str]) -> list[int]:
-    """The ticked invitation ids; anything that is not a number is ignored."""
-    return sorted({int(value) for value in values if value.isdigit() and len(value) < 12})
+class TickedForm(FlaskForm):
+    """The invitations ticked on the list for a bulk action, or every eligible one."""
+
+    scope = HiddenField()
+    invitation = IdsField(message="Tick invitations from the list.")
+
+    def chosen(self) -> list[int] | None:
+        """The ticked invitations; None when the organiser asked for every eligible one."""
+        if self.scope.data == "all":
+            return None
+        return sorted(set(self.invitation.data or []))

@@ -13,6 +13,7 @@ from ..db import get_session
 from ..directory import queries as directory_queries
 from ..directory import rules
 from ..form_errors import attach_errors
+from ..form_fields import grouped_options, options
 from ..models import Convening, Invitation, InvitationStatus, OrganisationKind
 from ..permissions import Action, guard, load
 from . import manage as inviting
@@ -24,9 +25,6 @@ from .manage_forms import (
     InvitationForm,
     InviteForm,
     NewOrganisationInviteForm,
-    grouped_options,
-    optional_id,
-    options,
 )
 from .views import blueprint
 
@@ -62,7 +60,7 @@ def render_manage(convening: Convening, problem: str | None = None, problems=(),
     ), code
 
 
-@blueprint.route("/convenings/<int:convening_id>/invitations")
+@blueprint.route("/convenings/<id:convening_id>/invitations")
 @guard(Action.EDIT_CONVENING, CONVENING)
 def manage(convening: Convening):
     """The convening's invitations, with bulk actions."""
@@ -87,7 +85,7 @@ def _prepare_invite(form: InviteForm, convening: Convening) -> bool:
     return bool(organisations)
 
 
-@blueprint.route("/convenings/<int:convening_id>/invitations/new", methods=["GET", "POST"])
+@blueprint.route("/convenings/<id:convening_id>/invitations/new", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, CONVENING)
 def invite(convening: Convening):
     """Invite one organisation from the directory, as a draft."""
@@ -102,9 +100,9 @@ def invite(convening: Convening):
                 session,
                 actor(),
                 convening,
-                organisation_id=optional_id(form.organisation_id.data),
+                organisation_id=form.organisation_id.data,
                 seat_quota=form.seat_quota.data,
-                focal_point_id=optional_id(form.focal_point_id.data),
+                focal_point_id=form.focal_point_id.data,
                 note=form.note.data or "",
             )
             name = invitation.organisation.name
@@ -137,7 +135,7 @@ def _criteria(kind: str | None, sector: str | None, country: str | None) -> invi
     )
 
 
-@blueprint.route("/convenings/<int:convening_id>/invitations/bulk", methods=["GET", "POST"])
+@blueprint.route("/convenings/<id:convening_id>/invitations/bulk", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, CONVENING)
 def invite_bulk(convening: Convening):
     """Invite every organisation of a kind, sector or country that is not invited yet."""
@@ -187,7 +185,7 @@ def invite_bulk(convening: Convening):
 
 
 @blueprint.route(
-    "/convenings/<int:convening_id>/invitations/new-organisation", methods=["GET", "POST"]
+    "/convenings/<id:convening_id>/invitations/new-organisation", methods=["GET", "POST"]
 )
 @guard(Action.EDIT_CONVENING, CONVENING)
 def invite_new_organisation(convening: Convening):
@@ -243,7 +241,7 @@ def render_invitation(invitation: Invitation, form: InvitationForm, problem=None
     ), (code or status_code())
 
 
-@blueprint.route("/invitations/<int:invitation_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/invitations/<id:invitation_id>/edit", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, INVITATION)
 def edit_invitation(invitation: Invitation):
     """One invitation: its details, seats, focal point and note, and what can be done with it."""
@@ -268,7 +266,7 @@ def edit_invitation(invitation: Invitation):
                 actor(),
                 invitation,
                 seat_quota=form.seat_quota.data,
-                focal_point_id=optional_id(form.focal_point_id.data),
+                focal_point_id=form.focal_point_id.data,
                 note=form.note.data or "",
                 expected_version=form.expected_version(),
             )

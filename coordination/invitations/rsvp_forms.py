@@ -15,22 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..form_fields import options
 from ..models import AttendanceMode, InvitationStatus
 from .delegates import EMAIL_MAX, INVALID_EMAIL, NAME_MAX, NEEDS_MAX, TITLE_MAX, DelegateInput
 from .seats import MAX_EXTRA_SEATS, REASON_MAX
-
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms before 3.3 takes plain pairs
-    SelectChoice = None
-
-
-def options(pairs: list[tuple[str, str]]) -> list:
-    """Choices in the form this WTForms version prefers."""
-    if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
-
 
 ANSWER_CHOICES = [
     (InvitationStatus.ACCEPTED.value, "Yes, we will attend"),

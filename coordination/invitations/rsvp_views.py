@@ -129,7 +129,7 @@ def render_answer(
 guarded = guard(Action.ANSWER_INVITATION, load(Invitation, "invitation_id", "invitation"))
 
 
-@blueprint.route("/rsvp/invitations/<int:invitation_id>", methods=["GET", "POST"])
+@blueprint.route("/rsvp/invitations/<id:invitation_id>", methods=["GET", "POST"])
 @explain_stale_link
 @guarded
 def answer(invitation: Invitation):
@@ -178,7 +178,7 @@ def answer(invitation: Invitation):
     return redirect(url_for(".answer", invitation_id=invitation_id), code=303)
 
 
-@blueprint.route("/rsvp/invitations/<int:invitation_id>/delegates", methods=["POST"])
+@blueprint.route("/rsvp/invitations/<id:invitation_id>/delegates", methods=["POST"])
 @explain_stale_link
 @guarded
 def add_delegate(invitation: Invitation):
@@ -213,7 +213,7 @@ def _delegate_or_gone(invitation: Invitation, delegate_id: int):
 
 
 @blueprint.route(
-    "/rsvp/invitations/<int:invitation_id>/delegates/<int:delegate_id>", methods=["GET", "POST"]
+    "/rsvp/invitations/<id:invitation_id>/delegates/<id:delegate_id>", methods=["GET", "POST"]
 )
 @explain_stale_link
 @guarded
@@ -261,7 +261,7 @@ def edit_delegate(invitation: Invitation, delegate_id: int):
 
 
 @blueprint.route(
-    "/rsvp/invitations/<int:invitation_id>/delegates/<int:delegate_id>/remove",
+    "/rsvp/invitations/<id:invitation_id>/delegates/<id:delegate_id>/remove",
     methods=["POST"],
 )
 @explain_stale_link

@@ -16,7 +16,7 @@ from .rsvp_views import answerer_of, attach_error, explain_stale_link, guarded, 
 from .views import blueprint
 
 
-@blueprint.route("/rsvp/invitations/<int:invitation_id>/seats", methods=["POST"])
+@blueprint.route("/rsvp/invitations/<id:invitation_id>/seats", methods=["POST"])
 @explain_stale_link
 @guarded
 def request_seats(invitation: Invitation):
@@ -48,7 +48,7 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-@blueprint.route("/invitations/<int:invitation_id>/seats", methods=["POST"])
+@blueprint.route("/invitations/<id:invitation_id>/seats", methods=["POST"])
 @guard(
     Action.EDIT_CONVENING,
     load(Invitation, "invitation_id", "invitation", judged_by=lambda i: i.convening),

@@ -12,18 +12,11 @@ from ..models import Convening, Invitation
 from ..permissions import Action, guard
 from . import batches, notify, sending, withdrawal
 from .manage import InvitationError
-from .manage_forms import chosen_ids
+from .manage_forms import TickedForm
 from .manage_views import CONVENING, INVITATION, actor, render_manage
 from .views import blueprint
 
-BATCH = "/convenings/<int:convening_id>/invitations/batches/<string(length=16):batch>"
-
-
-def _ticked() -> list[int] | None:
-    """The ticked invitations; None when the organiser asked for every eligible one."""
-    if request.form.get("scope") == "all":
-        return None
-    return chosen_ids(request.form.getlist("invitation"))
+BATCH = "/convenings/<id:convening_id>/invitations/batches/<string(length=16):batch>"
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -44,7 +37,11 @@ def _after(convening_id: int, outcome: batches.Outcome, done: str):
 
 
 def _bulk(convening: Convening, action, describe, needs_choice: str | None = None):
-    ids = _ticked()
+    ticked = TickedForm()
+    if not ticked.validate():
+        problem = " ".join(ticked.invitation.errors) or "Reload the page and try again."
+        return render_manage(convening, problem, (), 400)
+    ids = ticked.chosen()
     if needs_choice and not ids:
         flash(needs_choice, "error")
         return redirect(url_for(".manage", convening_id=convening.id))
@@ -65,7 +62,7 @@ def _bulk(convening: Convening, action, describe, needs_choice: str | None = Non
     return _after(convening_id, outcome, describe(outcome))
 
 
-@blueprint.route("/convenings/<int:convening_id>/invitations/send", methods=["POST"])
+@blueprint.route("/convenings/<id:convening_id>/invitations/send", methods=["POST"])
 @guard(Action.EDIT_CONVENING, CONVENING)
 def send(convening: Convening):
     """Send the ticked drafts, or every draft: a new link and a calendar invitation each."""
@@ -76,7 +73,7 @@ def send(convening: Convening):
     )
 
 
-@blueprint.route("/convenings/<int:convening_id>/invitations/remind", methods=["POST"])
+@blueprint.route("/convenings/<id:convening_id>/invitations/remind", methods=["POST"])
 @guard(Action.EDIT_CONVENING, CONVENING)
 def remind(convening: Convening):
     """Remind the ticked invitees who have not answered, or all of them."""
@@ -87,7 +84,7 @@ def remind(convening: Convening):
     )
 
 
-@blueprint.route("/convenings/<int:convening_id>/invitations/withdraw", methods=["POST"])
+@blueprint.route("/convenings/<id:convening_id>/invitations/withdraw", methods=["POST"])
 @guard(Action.EDIT_CONVENING, CONVENING)
 def withdraw(convening: Convening):
     """Withdraw the ticked invitations (never all at once without ticking)."""
@@ -118,7 +115,7 @@ def _one(invitation: Invitation, act, done: str):
     return redirect(url_for(".edit_invitation", invitation_id=invitation_id))
 
 
-@blueprint.route("/invitations/<int:invitation_id>/withdraw", methods=["POST"])
+@blueprint.route("/invitations/<id:invitation_id>/withdraw", methods=["POST"])
 @guard(Action.EDIT_CONVENING, INVITATION)
 def withdraw_invitation(invitation: Invitation):
     """Withdraw one invitation: its link stops working and its calendar event is cancelled."""
@@ -131,7 +128,7 @@ def withdraw_invitation(invitation: Invitation):
     )
 
 
-@blueprint.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+@blueprint.route("/invitations/<id:invitation_id>/resend", methods=["POST"])
 @guard(Action.EDIT_CONVENING, INVITATION)
 def resend(invitation: Invitation):
     """Email the invitation again with a new link; the earlier link stops working."""
@@ -142,7 +139,7 @@ def resend(invitation: Invitation):
     )
 
 
-@blueprint.route("/invitations/<int:invitation_id>/revoke-link", methods=["POST"])
+@blueprint.route("/invitations/<id:invitation_id>/revoke-link", methods=["POST"])
 @guard(Action.EDIT_CONVENING, INVITATION)
 def revoke_link(invitation: Invitation):
     """Stop the invitation's link working, without sending anything."""
@@ -153,7 +150,7 @@ def revoke_link(invitation: Invitation):
     )
 
 
-@blueprint.route("/invitations/<int:invitation_id>/reissue-link", methods=["POST"])
+@blueprint.route("/invitations/<id:invitation_id>/reissue-link", methods=["POST"])
 @guard(Action.EDIT_CONVENING, INVITATION)
 def reissue_link(invitation: Invitation):
     """Issue a new link and email it to the focal point."""
@@ -195,7 +192,7 @@ def batch_progress_json(convening: Convening, batch: str):
 # --- Change notifications ----------------------------------------------------------------------
 
 
-@blueprint.route("/convenings/<int:convening_id>/invitations/notify", methods=["GET", "POST"])
+@blueprint.route("/convenings/<id:convening_id>/invitations/notify", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, CONVENING)
 def notify_change(convening: Convening):
     """Tell everyone invited that the time, place or status changed (updated calendar event)."""

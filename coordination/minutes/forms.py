@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..convenings.forms import options
+from ..form_fields import IdField, options
 from ..models import AgendaItem, MinuteKind
 from .services import MAX_BODY, MinuteInput
 
@@ -15,10 +15,9 @@ GENERAL = ""
 
 class MinuteForm(FlaskForm):
     kind = SelectField("Kind", choices=options(MinuteKind.choices()), default=MinuteKind.NOTE.value)
-    agenda_item_id = SelectField(
+    agenda_item_id = IdField(
         "Agenda item",
-        choices=[],
-        validate_choice=False,
+        message="Choose an item from this convening's agenda.",
         description="The item this belongs to, or a general note for the whole convening.",
     )
     body = TextAreaField(
@@ -37,18 +36,11 @@ class MinuteForm(FlaskForm):
             + [(str(item.id), f"{number}. {item.title}") for number, item in enumerate(items, 1)]
         )
 
-    def item_id(self) -> int | None:
-        """The chosen item's id; anything that is not a number names no item (refused later)."""
-        raw = (self.agenda_item_id.data or "").strip()
-        if raw == GENERAL:
-            return None
-        return int(raw) if raw.isdigit() else -1
-
     def to_input(self) -> MinuteInput:
         return MinuteInput(
             kind=MinuteKind(self.kind.data),
             body=self.body.data or "",
-            agenda_item_id=self.item_id(),
+            agenda_item_id=self.agenda_item_id.data,
         )
 
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..audiences import Viewer, viewer_for
 from ..auth import current_actor as actor
-from ..convenings.forms import parse_version
 from ..db import get_session
 from ..form_errors import attach_errors
+from ..form_fields import parse_version
 from ..models import Convening, MinuteEntry, User
 from ..permissions import Action, can, current_principal, guard, load
 from . import queries, services
@@ -52,14 +52,14 @@ def _render_page(convening: Convening, form: MinuteForm | None = None, problem: 
     ), (400 if request.method == "POST" else 200)
 
 
-@blueprint.route("/<int:convening_id>/minutes")
+@blueprint.route("/<id:convening_id>/minutes")
 @guard(Action.VIEW_CONVENING, load(Convening, "convening_id", "convening"))
 def show(convening: Convening):
     """The minutes: all of them for the team; once published, the viewer's share for others."""
     return _render_page(convening)
 
 
-@blueprint.route("/<int:convening_id>/minutes/new", methods=["POST"])
+@blueprint.route("/<id:convening_id>/minutes/new", methods=["POST"])
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def add_entry(convening: Convening):
     """Record a note or a decision."""
@@ -85,7 +85,7 @@ def add_entry(convening: Convening):
     return _render_page(convening, form, problem)
 
 
-@blueprint.route("/<int:convening_id>/minutes/<int:entry_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/<id:convening_id>/minutes/<id:entry_id>/edit", methods=["GET", "POST"])
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def edit_entry(convening: Convening, entry_id: int):
     """Edit an entry; the text it replaces is kept in its history."""
@@ -95,7 +95,7 @@ def edit_entry(convening: Convening, entry_id: int):
     form.offer_items(queries.agenda_items(session, convening))
     if request.method == "GET":
         form.kind.data = entry.kind.value
-        form.agenda_item_id.data = str(entry.agenda_item_id or "")
+        form.agenda_item_id.data = entry.agenda_item_id
         form.body.data = entry.body
         form.version.data = str(entry.version)
     problem = None
@@ -151,7 +151,7 @@ def _versions(entry: MinuteEntry) -> list[Version]:
     return list(reversed(versions))
 
 
-@blueprint.route("/<int:convening_id>/minutes/<int:entry_id>/history")
+@blueprint.route("/<id:convening_id>/minutes/<id:entry_id>/history")
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def history(convening: Convening, entry_id: int):
     """Every earlier text of an entry, with who changed it and when."""
@@ -161,7 +161,7 @@ def history(convening: Convening, entry_id: int):
     )
 
 
-@blueprint.route("/<int:convening_id>/minutes/<int:entry_id>/delete", methods=["POST"])
+@blueprint.route("/<id:convening_id>/minutes/<id:entry_id>/delete", methods=["POST"])
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def delete_entry(convening: Convening, entry_id: int):
     """Take an entry out of the minutes (it is kept for the audit trail)."""
@@ -208,14 +208,14 @@ def _set_published(convening: Convening, published: bool):
     return redirect(url_for(".show", convening_id=convening_id))
 
 
-@blueprint.route("/<int:convening_id>/minutes/publish", methods=["POST"])
+@blueprint.route("/<id:convening_id>/minutes/publish", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def publish(convening: Convening):
     """Share the minutes with participants, each seeing their audience's entries."""
     return _set_published(convening, True)
 
 
-@blueprint.route("/<int:convening_id>/minutes/unpublish", methods=["POST"])
+@blueprint.route("/<id:convening_id>/minutes/unpublish", methods=["POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def unpublish(convening: Convening):
     """Withdraw the minutes from participants."""

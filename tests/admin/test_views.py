@@ -195,7 +195,10 @@ def test_create_account_with_a_duplicate_email_is_refused_and_writes_nothing(app
         ({"name": "", "email": "a@example.org"}, "This field is required."),
         ({"name": "Someone", "email": "not an address"}, "Enter an email address like"),
         ({"name": "x" * 201, "email": "a@example.org"}, "200 characters"),
-        ({"name": "Someone", "email": "a@example.org", "contact": "999999"}, "Not a valid choice"),
+        (
+            {"name": "Someone", "email": "a@example.org", "contact": "999999"},
+            "Choose a contact from the list",
+        ),
     ],
 )
 def test_create_account_with_bad_input_is_refused_beside_the_field(app, admin, db, data, message):
