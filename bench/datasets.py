@@ -82,6 +82,7 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> Dataset:
         email_normalized="bench.organiser@example.org",
         name="Bench Organiser",
         password_hash=hasher.hash(BENCH_PASSWORD),
+        email_confirmed_at=datetime.now(UTC),
         is_admin=False,
     )
     session.add(organiser)

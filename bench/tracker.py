@@ -70,6 +70,7 @@ def generate(app, actions: int) -> str:
             email_normalized="bench.organiser@example.org",
             name="Bench Organiser",
             password_hash=hasher.hash(BENCH_PASSWORD),
+            email_confirmed_at=datetime.now(UTC),
         )
         kinds = list(OrganisationKind)
         organisations = [

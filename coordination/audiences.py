@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .identity import named_as_delegate
 from .models import (
     PARTICIPATING_STATUSES,
     Audience,
@@ -86,12 +87,12 @@ def viewer_for(session: Session, principal: Principal, convening: Convening) -> 
         .where(
             Invitation.convening_id == convening.id,
             Invitation.status.in_(PARTICIPATING_STATUSES),
-            Delegate.email_normalized == user.email_normalized,
+            named_as_delegate(user),
             Delegate.status == DelegateStatus.CONFIRMED,
         )
     )
     rows = set(session.execute(through_delegation).all())
-    if user.contact_id is not None:
+    if user.proven_contact_id is not None:
         through_contact = (
             select(Organisation.id, Organisation.kind)
             .join(Invitation, Invitation.organisation_id == Organisation.id)
@@ -99,7 +100,7 @@ def viewer_for(session: Session, principal: Principal, convening: Convening) -> 
             .where(
                 Invitation.convening_id == convening.id,
                 Invitation.status.in_(PARTICIPATING_STATUSES),
-                Contact.id == user.contact_id,
+                Contact.id == user.proven_contact_id,
             )
         )
         rows |= set(session.execute(through_contact).all())

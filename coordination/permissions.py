@@ -15,9 +15,10 @@ from typing import Any
 
 from flask import abort, g, redirect, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select, union
+from sqlalchemy import ColumnElement, and_, except_, exists, or_, select, union
 
 from .db import get_session
+from .identity import named_as_delegate
 from .ids import MAX_ID
 from .models import (
     PARTICIPATING_STATUSES,
@@ -34,7 +35,6 @@ from .models import (
     TeamMembership,
     TeamRole,
     User,
-    utcnow,
 )
 
 
@@ -44,8 +44,10 @@ class Action(enum.StrEnum):
     # Site-wide.
     ADMINISTER = "administer"
     CREATE_ACCOUNT = "create_account"
-    # On one account: change, deactivate, end its sessions, resend its set-up link.
+    # On one account: see, change, deactivate, end its sessions, resend its set-up link.
     MANAGE_ACCOUNT = "manage_account"
+    # On one organisation: change its details (name, kind, sector, country) and its contacts.
+    EDIT_ORGANISATION = "edit_organisation"
     VIEW_DIRECTORY = "view_directory"
     EDIT_DIRECTORY = "edit_directory"
     IMPORT_DIRECTORY = "import_directory"
@@ -88,6 +90,8 @@ class Principal:
     link_grants: dict[int, str] = field(default_factory=dict)
     # Organisations the user acts for (as their contact or as a named delegate), read lazily.
     _organisation_ids: set[int] | None = None
+    # Organisations whose contacts and accounts the user looks after, read lazily.
+    _administered_ids: set[int] | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -114,19 +118,22 @@ class Principal:
 
 def organisations_acted_for(user: User):
     """A query of the organisations the user acts for: their own, and those that named them a
-    confirmed delegate (usable as a subquery where there is no signed-in request)."""
+    confirmed delegate (usable as a subquery where there is no signed-in request). Neither
+    counts before the account has proved its email address."""
     as_delegate = (
         select(Invitation.organisation_id)
         .join(Delegate, Delegate.invitation_id == Invitation.id)
         .where(
-            Delegate.email_normalized == user.email_normalized,
+            named_as_delegate(user),
             Delegate.status == DelegateStatus.CONFIRMED,
             Invitation.status.in_(PARTICIPATING_STATUSES),
         )
     )
-    if user.contact_id is None:
+    if user.proven_contact_id is None:
         return as_delegate
-    return union(select(Contact.organisation_id).where(Contact.id == user.contact_id), as_delegate)
+    return union(
+        select(Contact.organisation_id).where(Contact.id == user.proven_contact_id), as_delegate
+    )
 
 
 def organisation_ids_of(principal: Principal) -> set[int]:
@@ -147,7 +154,8 @@ def _may_update_action(principal: Principal, action: ActionItem) -> bool:
         return True
     if (
         action.owner_delegate is not None
-        and action.owner_delegate.email_normalized == principal.user.email_normalized
+        and principal.user.proven_email is not None
+        and action.owner_delegate.email_normalized == principal.user.proven_email
     ):
         return True
     return (
@@ -178,23 +186,23 @@ def load_principal(session, user: User | None) -> Principal:
         ).all()
     )
     # A participant is a contact of an invited organisation, or a delegate named with
-    # this account's email address.
+    # this account's email address, once the account has proved that address.
     as_delegate = (
         select(Invitation.convening_id)
         .join(Delegate, Delegate.invitation_id == Invitation.id)
         .where(
-            Delegate.email_normalized == user.email_normalized,
+            named_as_delegate(user),
             Delegate.status == DelegateStatus.CONFIRMED,
             Invitation.status.in_(PARTICIPATING_STATUSES),
         )
     )
     participant_query = as_delegate
-    if user.contact_id is not None:
+    if user.proven_contact_id is not None:
         as_contact = (
             select(Invitation.convening_id)
             .join(Contact, Contact.organisation_id == Invitation.organisation_id)
             .where(
-                Contact.id == user.contact_id,
+                Contact.id == user.proven_contact_id,
                 Invitation.status.in_(PARTICIPATING_STATUSES),
             )
         )
@@ -219,21 +227,17 @@ def current_principal() -> Principal:
 
 
 def _may_answer(principal: Principal, invitation: Invitation) -> bool:
-    granted = principal.link_grants.get(invitation.id)
-    if (
-        granted
-        and invitation.token_hash == granted
-        and invitation.token_expires_at is not None
-        and invitation.token_expires_at > utcnow()
-    ):
+    from .invitations.links import is_current
+
+    if is_current(invitation, principal.link_grants.get(invitation.id)):
         return True
     if not principal.is_authenticated:
         return False
     if principal.is_admin or principal.role_in(invitation.convening) is TeamRole.ORGANISER:
         return True
     return (
-        principal.user.contact_id is not None
-        and principal.user.contact_id == invitation.focal_point_id
+        principal.user.proven_contact_id is not None
+        and principal.user.proven_contact_id == invitation.focal_point_id
         and invitation.status in PARTICIPATING_STATUSES
     )
 
@@ -244,13 +248,110 @@ def _convening_visible(principal: Principal, convening: Convening) -> bool:
     return convening.status != ConveningStatus.DRAFT and principal.participates_in(convening)
 
 
-def _holds_team_role(user: User) -> bool:
-    return (
-        get_session().scalar(
-            select(TeamMembership.id).where(TeamMembership.user_id == user.id).limit(1)
-        )
-        is not None
+# --- Who administers whom --------------------------------------------------------------------
+#
+# An account or a contact unlocks every convening its organisation is invited to, so the power
+# to create, link or change one is scoped like those convenings. Administrators look after
+# everyone. An organiser looks after the organisations invited to convenings they organise and
+# to no convening they do not, and, among accounts, only those that hold no team role, no
+# administrator rights, and no link (contact, or delegate named with the account's address)
+# to an organisation outside that set.
+
+
+def _organisations_administered(session, organised: list[int]) -> set[int]:
+    if not organised:
+        return set()
+    # The host counts like an invited organisation: its people may own the convening's actions.
+    inside = union(
+        select(Invitation.organisation_id).where(Invitation.convening_id.in_(organised)),
+        select(Convening.host_organisation_id).where(
+            Convening.id.in_(organised), Convening.host_organisation_id.is_not(None)
+        ),
     )
+    outside = union(
+        select(Invitation.organisation_id).where(Invitation.convening_id.not_in(organised)),
+        select(Convening.host_organisation_id).where(
+            Convening.id.not_in(organised), Convening.host_organisation_id.is_not(None)
+        ),
+    )
+    return set(session.scalars(except_(inside.subquery().select(), outside.subquery().select())))
+
+
+def administered_organisation_ids(principal: Principal) -> set[int]:
+    """Organisations whose contacts and accounts this organiser looks after (one query)."""
+    if principal._administered_ids is None:
+        organised = sorted(
+            convening_id
+            for convening_id, role in principal.team_roles.items()
+            if role is TeamRole.ORGANISER
+        )
+        principal._administered_ids = _organisations_administered(get_session(), organised)
+    return principal._administered_ids
+
+
+def organisations_administered_by(session, user: User) -> set[int] | None:
+    """For services: the organisations the user looks after, or None for all (administrators)."""
+    if user.is_admin:
+        return None
+    organised = session.scalars(
+        select(TeamMembership.convening_id).where(
+            TeamMembership.user_id == user.id, TeamMembership.role == TeamRole.ORGANISER
+        )
+    )
+    return _organisations_administered(session, sorted(organised))
+
+
+def manageable_accounts(administered: set[int]) -> ColumnElement[bool]:
+    """The condition on User "an organiser administering these organisations looks after it"."""
+    ids = sorted(administered)
+    contact_organisation = (
+        select(Contact.organisation_id).where(Contact.id == User.contact_id).scalar_subquery()
+    )
+    delegate_of = (
+        select(Invitation.organisation_id)
+        .join(Delegate, Delegate.invitation_id == Invitation.id)
+        .where(Delegate.email_normalized == User.email_normalized)
+    )
+    on_a_team = select(TeamMembership.id).where(TeamMembership.user_id == User.id)
+    return and_(
+        User.is_admin.is_(False),
+        ~exists(on_a_team),
+        or_(User.contact_id.is_(None), contact_organisation.in_(ids)),
+        ~exists(delegate_of.where(Invitation.organisation_id.not_in(ids))),
+        or_(User.contact_id.is_not(None), exists(delegate_of)),
+    )
+
+
+def account_manageable(session, administered: set[int], account: User, actor: User) -> bool:
+    """Whether an organiser administering these organisations looks after this account."""
+    if not administered or account.id == actor.id:
+        return False
+    found = session.scalar(
+        select(User.id).where(User.id == account.id, manageable_accounts(administered))
+    )
+    return found is not None
+
+
+def _may_manage_account(principal: Principal, account: User) -> bool:
+    if not principal.organises_any:
+        return False
+    return account_manageable(
+        get_session(), administered_organisation_ids(principal), account, principal.user
+    )
+
+
+def _may_edit_organisation(principal: Principal, organisation: Organisation) -> bool:
+    """Its details (kind, for audiences) and contacts (focal points, who gets the links)
+    decide what reaches its people: an organiser changes them for an organisation they
+    administer, or one not yet invited to or hosting any convening."""
+    if not principal.organises_any:
+        return False
+    if organisation.id in administered_organisation_ids(principal):
+        return True
+    session = get_session()
+    invited = select(Invitation.id).where(Invitation.organisation_id == organisation.id)
+    hosting = select(Convening.id).where(Convening.host_organisation_id == organisation.id)
+    return session.scalar(invited.limit(1)) is None and session.scalar(hosting.limit(1)) is None
 
 
 def can(principal: Principal, action: Action, target: Any = None) -> bool:
@@ -282,16 +383,9 @@ def can(principal: Principal, action: Action, target: Any = None) -> bool:
         case Action.CREATE_ACCOUNT | Action.EDIT_DIRECTORY | Action.CREATE_CONVENING:
             return principal.organises_any
         case Action.MANAGE_ACCOUNT:
-            # Organisers look after participants' accounts. Accounts that administer or sit on
-            # any convening's team are left to administrators: an organiser able to change
-            # such an account's email could take it over, and with it other convenings.
-            return (
-                principal.organises_any
-                and isinstance(target, User)
-                and not target.is_admin
-                and target.id != principal.user.id
-                and not _holds_team_role(target)
-            )
+            return isinstance(target, User) and _may_manage_account(principal, target)
+        case Action.EDIT_ORGANISATION:
+            return isinstance(target, Organisation) and _may_edit_organisation(principal, target)
         case Action.VIEW_DIRECTORY:
             return principal.on_any_team
         case Action.VIEW_ORGANISATION:
@@ -332,6 +426,7 @@ _VISIBILITY = {
     Invitation: Action.ANSWER_INVITATION,
     Document: Action.DOWNLOAD_DOCUMENT,
     ActionItem: Action.UPDATE_ACTION,
+    User: Action.MANAGE_ACCOUNT,
 }
 
 

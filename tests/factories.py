@@ -65,10 +65,14 @@ class Factories:
         is_admin: bool = False,
         active: bool = True,
         contact: Contact | None = None,
+        email_confirmed: bool | None = None,
         commit: bool = True,
     ) -> User:
+        """An account; one with a password has proved its address unless told otherwise."""
         number = next(_sequence)
         email = email or f"person{number}@example.org"
+        if email_confirmed is None:
+            email_confirmed = bool(password)
         user = User(
             email=email,
             email_normalized=email.strip().lower(),
@@ -77,6 +81,7 @@ class Factories:
             is_admin=is_admin,
             active=active,
             contact=contact,
+            email_confirmed_at=datetime.now(UTC) if email_confirmed else None,
         )
         self.session.add(user)
         if commit:

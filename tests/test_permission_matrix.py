@@ -44,6 +44,10 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "auth.sign_in": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.sign_out": {"POST": SIGNED_IN},
     "auth.change_password": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "auth.change_email": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "auth.cancel_email_change": {"POST": SIGNED_IN},
+    # The emailed link is the permission: the world's token is not a valid one (410 or 400).
+    "auth.confirm_email": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.forgot_password": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.reset_password": {"GET": EVERYONE, "POST": EVERYONE},
     # Directory: the team sees it, organisers add to it, administrators archive and import.
@@ -85,6 +89,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "admin.reactivate_user": {"POST": ORGANISERS},
     "admin.sign_out_user": {"POST": ORGANISERS},
     "admin.resend_setup_link": {"POST": ORGANISERS},
+    "admin.cancel_email_change": {"POST": ORGANISERS},
     "admin.outbox": {"GET": ADMIN},
     "admin.audit_log": {"GET": ADMIN},
     # The organisers' view of invitations: the team sees the board, attendees and check-in.
@@ -196,6 +201,9 @@ class World:
 
     users: dict
     url_values: dict
+    # The same kinds of object, belonging to an organisation invited only to another team's
+    # convening: outside what the world's organiser administers.
+    outside_values: dict
 
 
 @pytest.fixture
@@ -214,7 +222,9 @@ def world(make) -> World:
     other = make.convening("Another convening", organisers=(make.user(),))
     make.invitation(convening, invited, status=InvitationStatus.SENT)
     make.invitation(other, elsewhere, status=InvitationStatus.ACCEPTED)
-    managed = make.user(name="Managed Account")
+    # An account of the invited organisation, which only this convening's organiser (and the
+    # administrator) looks after.
+    managed = make.participant(invited, name="Managed Account")
     contact = make.contact(invited, name="A Contact")
     # A delegate of the invited organisation, for the check-in routes.
     delegate = Delegate(
@@ -279,12 +289,19 @@ def world(make) -> World:
             "version_id": document.latest.id,
             "action_id": action.id,
         },
+        outside_values={
+            "organisation_id": elsewhere.id,
+            "contact_id": outsider.contact_id,
+            "user_id": outsider.id,
+        },
     )
 
 
-def _url(app, endpoint: str, world: World) -> str:
+def _url(app, endpoint: str, world: World, outside: bool = False) -> str:
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
     values = {name: world.url_values[name] for name in rule.arguments}
+    if outside:
+        values.update({name: world.outside_values[name] for name in rule.arguments})
     with app.test_request_context():
         return url_for(endpoint, **values)
 
@@ -298,7 +315,7 @@ def _refused(response) -> bool:
     return False
 
 
-def _request(app, world: World, role: str, endpoint: str, method: str):
+def _request(app, world: World, role: str, endpoint: str, method: str, outside: bool = False):
     client = app.test_client()
     if role != "anonymous":
         from tests.factories import PASSWORD
@@ -307,7 +324,7 @@ def _request(app, world: World, role: str, endpoint: str, method: str):
             "/account/sign-in", data={"email": world.users[role].email, "password": PASSWORD}
         )
         assert signed_in.status_code == 302, f"{role} could not sign in"
-    return client.open(_url(app, endpoint, world), method=method, data={})
+    return client.open(_url(app, endpoint, world, outside), method=method, data={})
 
 
 CASES = [
@@ -324,6 +341,46 @@ def test_route_allows_exactly_its_roles(app, world, endpoint, method):
         assert response.status_code != 500, f"{endpoint} {method} as {role} answered 500"
         outcomes[role] = not _refused(response)
     assert {role for role, ok in outcomes.items() if ok} == allowed
+
+
+# Routes that read the shared directory: any team member reads every organisation.
+READ_ANYWHERE = {"directory.show_organisation"}
+
+
+def _administration_cases(app) -> list[tuple[str, str]]:
+    """Every account and directory route that acts on one account, contact or organisation."""
+    cases = []
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.split(".")[0]
+        if blueprint not in ("admin", "directory") or rule.endpoint in READ_ANYWHERE:
+            continue
+        if not rule.arguments & {"user_id", "contact_id", "organisation_id"}:
+            continue
+        cases.extend((rule.endpoint, method) for method in MATRIX.get(rule.endpoint, {}))
+    return sorted(cases)
+
+
+def test_organiser_administers_only_what_their_convenings_invite(app, world):
+    cases = _administration_cases(app)
+    outcomes = {}
+    for endpoint, method in cases:
+        allowed_roles = MATRIX[endpoint][method]
+        response = _request(app, world, "organiser", endpoint, method, outside=True)
+        assert response.status_code != 500, endpoint
+        outcomes[(endpoint, method)] = _refused(response)
+        if "admin" in allowed_roles:
+            as_admin = _request(app, world, "admin", endpoint, method, outside=True)
+            assert not _refused(as_admin), f"{endpoint} {method} refused the administrator"
+    # Every such route is covered, and each refuses the organiser outside their convenings.
+    assert {endpoint for endpoint, _ in cases} >= {
+        "admin.show_user",
+        "admin.edit_user",
+        "admin.deactivate_user",
+        "directory.edit_contact",
+        "directory.create_contact",
+        "directory.edit_organisation",
+    }
+    assert [case for case, refused in outcomes.items() if not refused] == []
 
 
 def test_matrix_lists_every_route_and_method(app):

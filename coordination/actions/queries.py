@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, case, false, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from ..identity import named_as_delegate
 from ..models import (
     OPEN_STATUSES,
     ActionItem,
@@ -61,7 +62,7 @@ def _owned_by(principal: Principal):
     user = principal.user
     if user is None:
         return false()
-    as_delegate = select(Delegate.id).where(Delegate.email_normalized == user.email_normalized)
+    as_delegate = select(Delegate.id).where(named_as_delegate(user))
     conditions = [
         ActionItem.owner_user_id == user.id,
         ActionItem.owner_delegate_id.in_(as_delegate),

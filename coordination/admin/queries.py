@@ -22,6 +22,7 @@ from ..models import (
     User,
 )
 from ..pagination import Page, paginate
+from ..permissions import manageable_accounts
 
 
 class AccountFilter(enum.StrEnum):
@@ -61,12 +62,22 @@ def _lower_contains(column, text: str):
 
 
 def search_accounts(
-    session: Session, text: str, status: AccountFilter, number: int, per_page: int
+    session: Session,
+    text: str,
+    status: AccountFilter,
+    number: int,
+    per_page: int,
+    administered: set[int] | None = None,
 ) -> Page:
-    """Accounts matching a name or email search and a status filter, by name."""
+    """Accounts matching a name or email search and a status filter, by name.
+
+    ``administered`` limits the list to the accounts an organiser looks after (None: all).
+    """
     statement: Select = select(User).options(
         joinedload(User.contact).joinedload(Contact.organisation)
     )
+    if administered is not None:
+        statement = statement.where(manageable_accounts(administered))
     text = text.strip()
     if text:
         statement = statement.where(
@@ -95,17 +106,24 @@ def load_account(session: Session, user_id: int) -> User:
     ).one()
 
 
-def team_memberships(session: Session, user: User) -> list[TeamMembership]:
-    """The convening teams the account belongs to, latest convening first."""
-    return list(
-        session.scalars(
-            select(TeamMembership)
-            .join(TeamMembership.convening)
-            .where(TeamMembership.user_id == user.id)
-            .options(contains_eager(TeamMembership.convening))
-            .order_by(Convening.starts_at.desc(), Convening.id.desc())
-        )
+def team_memberships(
+    session: Session, user: User, visible_to: set[int] | None = None
+) -> list[TeamMembership]:
+    """The convening teams the account belongs to, latest convening first.
+
+    ``visible_to`` limits them to those convenings (None: all, for administrators), so that
+    nobody learns even the title of a convening they may not see.
+    """
+    statement = (
+        select(TeamMembership)
+        .join(TeamMembership.convening)
+        .where(TeamMembership.user_id == user.id)
+        .options(contains_eager(TeamMembership.convening))
+        .order_by(Convening.starts_at.desc(), Convening.id.desc())
     )
+    if visible_to is not None:
+        statement = statement.where(TeamMembership.convening_id.in_(sorted(visible_to)))
+    return list(session.scalars(statement))
 
 
 def account_history(session: Session, user: User, limit: int = 20) -> list[AuditEvent]:
@@ -121,8 +139,11 @@ def account_history(session: Session, user: User, limit: int = 20) -> list[Audit
     )
 
 
-def contact_choices(session: Session, user: User | None = None) -> list[Contact]:
-    """Current contacts without an account (plus the account's own), by organisation."""
+def contact_choices(
+    session: Session, user: User | None = None, administered: set[int] | None = None
+) -> list[Contact]:
+    """Current contacts without an account (plus the account's own), by organisation;
+    only those of the organisations an organiser administers when given."""
     statement = (
         select(Contact)
         .join(Contact.organisation)
@@ -131,6 +152,8 @@ def contact_choices(session: Session, user: User | None = None) -> list[Contact]
         .options(contains_eager(Contact.organisation))
         .order_by(func.lower(Organisation.name), func.lower(Contact.name), Contact.id)
     )
+    if administered is not None:
+        statement = statement.where(Contact.organisation_id.in_(sorted(administered)))
     if user is not None and user.id is not None:
         statement = statement.where(or_(User.id.is_(None), User.id == user.id))
     else:
@@ -138,15 +161,14 @@ def contact_choices(session: Session, user: User | None = None) -> list[Contact]
     return list(session.scalars(statement))
 
 
-def organisation_choices(session: Session) -> list[Organisation]:
-    """Organisations that are not archived, by name."""
-    return list(
-        session.scalars(
-            select(Organisation)
-            .where(Organisation.archived_at.is_(None))
-            .order_by(func.lower(Organisation.name), Organisation.id)
-        )
-    )
+def organisation_choices(
+    session: Session, administered: set[int] | None = None
+) -> list[Organisation]:
+    """Organisations that are not archived (those administered, when given), by name."""
+    statement = select(Organisation).where(Organisation.archived_at.is_(None))
+    if administered is not None:
+        statement = statement.where(Organisation.id.in_(sorted(administered)))
+    return list(session.scalars(statement.order_by(func.lower(Organisation.name), Organisation.id)))
 
 
 # --- Outbox ---------------------------------------------------------------------------------

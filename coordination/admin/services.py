@@ -1,8 +1,9 @@
 """Rules for looking after accounts: creating, changing, deactivating, ending sessions.
 
-Administrators and organisers both manage accounts, but only administrators may grant
-administrator rights or touch an administrator's account. The views hide what an
-organiser may not do; these functions refuse it whatever the request says.
+Administrators manage every account. Organisers manage only the accounts of organisations
+invited to their own convenings (see ``permissions.manageable_accounts``), and only
+administrators grant administrator rights. The views hide what an actor may not do; these
+functions refuse it whatever the request says.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..auth.services import AccountError
 from ..directory import services as directory
 from ..directory.rules import ContactInput
 from ..models import Contact, Organisation, User
+from ..permissions import account_manageable, organisations_administered_by
 
 ACCOUNT_FIELDS = ("name", "email", "contact_id", "is_admin")
 
@@ -36,13 +38,25 @@ class AccountInput:
     is_admin: bool = False
 
 
-def _check_rights(actor: User, user: User | None = None, is_admin: bool = False) -> None:
+OUTSIDE_YOUR_CONVENINGS = (
+    "Choose an organisation invited to a convening you organise, and to no other team's; "
+    "ask an administrator for anyone else."
+)
+
+
+def _check_rights(
+    session: Session, actor: User, user: User | None = None, is_admin: bool = False
+) -> None:
     if actor.is_admin:
         return
     if user is not None and user.is_admin:
         raise AccountPermissionError("Only administrators can change an administrator's account.")
     if is_admin:
         raise AccountPermissionError("Only administrators can make someone an administrator.")
+    if user is not None and not account_manageable(
+        session, organisations_administered_by(session, actor), user, actor
+    ):
+        raise AccountPermissionError("Only administrators can change this account.")
 
 
 def _check_name(name: str) -> str:
@@ -63,10 +77,18 @@ def _resolve_contact(
             "Choose an existing contact or an organisation for a new one, not both.",
             "organisation",
         )
+    administered = organisations_administered_by(session, actor)
+    if administered is not None and not (data.contact_id or data.organisation_id):
+        # An organiser's accounts are for the people of the organisations they invite.
+        raise AccountError(
+            "Choose the person's organisation, or their contact entry.", "organisation"
+        )
     if data.contact_id:
         contact = session.get(Contact, data.contact_id)
         if contact is None or contact.is_archived or contact.organisation.is_archived:
             raise AccountError("Choose a contact from the list.", "contact")
+        if administered is not None and contact.organisation_id not in administered:
+            raise AccountError(OUTSIDE_YOUR_CONVENINGS, "contact")
         if contact.user is not None and contact.user is not user:
             raise AccountError("This contact already has an account.", "contact")
         return contact
@@ -75,6 +97,8 @@ def _resolve_contact(
     organisation = session.get(Organisation, data.organisation_id)
     if organisation is None or organisation.is_archived:
         raise AccountError("Choose an organisation from the list.", "organisation")
+    if administered is not None and organisation.id not in administered:
+        raise AccountError(OUTSIDE_YOUR_CONVENINGS, "organisation")
     title = (data.title or "").strip() or None
     if title and len(title) > 200:
         raise AccountError("Use at most 200 characters.", "title")
@@ -104,7 +128,7 @@ def _resolve_contact(
 
 def create_account(session: Session, data: AccountInput, actor: User) -> User:
     """Create an account, linked to a contact if asked; its holder is emailed a set-up link."""
-    _check_rights(actor, is_admin=data.is_admin)
+    _check_rights(session, actor, is_admin=data.is_admin)
     name = _check_name(data.name)
     email = accounts.check_email(session, data.email)
     contact = _resolve_contact(session, data, None, name, email, actor)
@@ -118,9 +142,13 @@ def create_account(session: Session, data: AccountInput, actor: User) -> User:
     )
 
 
-def update_account(session: Session, user: User, data: AccountInput, actor: User) -> None:
-    """Change an account's name, email, contact and (administrators only) administrator flag."""
-    _check_rights(actor, user, is_admin=data.is_admin)
+def update_account(session: Session, user: User, data: AccountInput, actor: User) -> str | None:
+    """Change an account's name, contact and (administrators only) administrator flag.
+
+    A new email address of an account in use waits for confirmation from that address (it
+    is returned); an account never set up takes it at once, with a new set-up link.
+    """
+    _check_rights(session, actor, user, is_admin=data.is_admin)
     if user.id == actor.id and user.is_admin and not data.is_admin:
         raise AccountError(
             "You cannot remove your own administrator rights; ask another administrator.",
@@ -131,45 +159,58 @@ def update_account(session: Session, user: User, data: AccountInput, actor: User
     email = accounts.check_email(session, data.email, user)
     contact = _resolve_contact(session, data, user, name, email, actor)
     email_changed = accounts.normalize_email(email) != user.email_normalized
+    # Nobody has proved the address of an account never set up, so nothing rests on it yet.
+    takes_email_now = email_changed and user.password_hash is None and not user.email_confirmed
     user.name = name
-    user.email = email
-    user.email_normalized = accounts.normalize_email(email)
+    if takes_email_now:
+        user.email = email
+        user.email_normalized = accounts.normalize_email(email)
+        user.pending_email = None
     user.contact = contact
     user.is_admin = data.is_admin
     session.flush()
     changes = audit.changes_between(before, audit.snapshot(user, ACCOUNT_FIELDS))
-    if not changes:
-        return
-    audit.record(session, actor, "user.updated", user, changes=changes, label=user.email)
-    if email_changed:
+    if changes:
+        audit.record(session, actor, "user.updated", user, changes=changes, label=user.email)
+    if takes_email_now:
         # Links already emailed went to the old address: they must not work any more.
         accounts.expire_links(session, user)
-        if user.password_hash is None and user.active:
+        if user.active:
             accounts.send_account_setup(session, user, actor)
+        return None
+    if email_changed:
+        return accounts.request_email_change(session, user, email, actor)
+    return None
+
+
+def cancel_email_change(session: Session, user: User, actor: User) -> None:
+    """Withdraw a new address asked for the account but not yet confirmed."""
+    _check_rights(session, actor, user)
+    accounts.cancel_email_change(session, user, actor)
 
 
 def deactivate_account(session: Session, user: User, actor: User) -> None:
     """Deactivate an account: its sessions and emailed links end at once."""
-    _check_rights(actor, user)
+    _check_rights(session, actor, user)
     accounts.set_active(session, user, False, actor)
 
 
 def reactivate_account(session: Session, user: User, actor: User) -> None:
     """Let a deactivated account sign in again."""
-    _check_rights(actor, user)
+    _check_rights(session, actor, user)
     accounts.set_active(session, user, True, actor)
 
 
 def end_sessions(session: Session, user: User, actor: User) -> None:
     """Sign the account out everywhere: every session and remember-me cookie ends."""
-    _check_rights(actor, user)
+    _check_rights(session, actor, user)
     accounts.end_other_sessions(user)
     audit.record(session, actor, "user.sessions_ended", user, label=user.email)
 
 
 def resend_setup_link(session: Session, user: User, actor: User) -> None:
     """Email a fresh set-up link to someone who has not chosen a password yet."""
-    _check_rights(actor, user)
+    _check_rights(session, actor, user)
     if not user.active:
         raise AccountError("This account is deactivated. Reactivate it first.")
     if user.password_hash is not None:

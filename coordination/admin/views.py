@@ -10,8 +10,7 @@ from ..auth.services import AccountError
 from ..db import get_session
 from ..models import User
 from ..pagination import page_number
-from ..permissions import Action, current_principal, guard, load
-from ..permissions import can as allowed
+from ..permissions import Action, administered_organisation_ids, current_principal, guard, load
 from . import queries, services
 from .forms import AccountFilterForm, AccountForm, AuditFilterForm, OutboxFilterForm
 
@@ -20,6 +19,12 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _per_page() -> int:
     return int(current_app.config["PER_PAGE"])
+
+
+def _administered() -> set[int] | None:
+    """The organisations whose accounts the viewer looks after; None for all."""
+    principal = current_principal()
+    return None if principal.is_admin else administered_organisation_ids(principal)
 
 
 def _account_input(form: AccountForm) -> services.AccountInput:
@@ -56,6 +61,7 @@ def list_users():
         form.selected(),
         page_number(request.args.get("page")),
         _per_page(),
+        _administered(),
     )
     return render_template("admin/users.html", form=form, page=page)
 
@@ -66,7 +72,11 @@ def create_user():
     """Create an account; its holder is emailed a link to choose a password."""
     db = get_session()
     form = AccountForm()
-    form.set_choices(queries.contact_choices(db), queries.organisation_choices(db))
+    administered = _administered()
+    form.set_choices(
+        queries.contact_choices(db, administered=administered),
+        queries.organisation_choices(db, administered),
+    )
     if form.validate_on_submit():
         try:
             user = services.create_account(db, _account_input(form), _actor())
@@ -88,17 +98,19 @@ def create_user():
 
 
 @blueprint.route("/users/<id:user_id>")
-@guard(Action.CREATE_ACCOUNT, load(User, "user_id", "account"))
+@guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
 def show_user(account: User):
     """An account: organisation, teams, last sign-in and status."""
     db = get_session()
     account = queries.load_account(db, account.id)
-    show_history = allowed(current_principal(), Action.ADMINISTER)
+    principal = current_principal()
     return render_template(
         "admin/user_detail.html",
         account=account,
-        memberships=queries.team_memberships(db, account),
-        history=queries.account_history(db, account) if show_history else None,
+        memberships=queries.team_memberships(
+            db, account, None if principal.is_admin else set(principal.team_roles)
+        ),
+        history=queries.account_history(db, account) if principal.is_admin else None,
         describe=describe,
     )
 
@@ -117,10 +129,14 @@ def edit_user(account: User):
             "is_admin": account.is_admin,
         }
     )
-    form.set_choices(queries.contact_choices(db, account), queries.organisation_choices(db))
+    administered = _administered()
+    form.set_choices(
+        queries.contact_choices(db, account, administered),
+        queries.organisation_choices(db, administered),
+    )
     if form.validate_on_submit():
         try:
-            services.update_account(db, account, _account_input(form), _actor())
+            pending = services.update_account(db, account, _account_input(form), _actor())
         except services.AccountPermissionError:
             db.rollback()
             abort(403)
@@ -129,7 +145,14 @@ def edit_user(account: User):
             _attach(form, error)
         else:
             db.commit()
-            flash("The account is saved.", "success")
+            if pending:
+                flash(
+                    f"The account is saved. {pending} has been sent a link to confirm it; until "
+                    f"then the account keeps {account.email}, which has been told.",
+                    "success",
+                )
+            else:
+                flash("The account is saved.", "success")
             return redirect(url_for("admin.show_user", user_id=account.id))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/user_form.html", form=form, account=account), status
@@ -189,6 +212,17 @@ def resend_setup_link(account: User):
         account,
         services.resend_setup_link,
         f"A new set-up link is on its way to {account.email}; earlier links no longer work.",
+    )
+
+
+@blueprint.route("/users/<id:user_id>/cancel-email-change", methods=["POST"])
+@guard(Action.MANAGE_ACCOUNT, load(User, "user_id", "account"))
+def cancel_email_change(account: User):
+    """Withdraw a new address asked for the account before it is confirmed."""
+    return _account_action(
+        account,
+        services.cancel_email_change,
+        f"The change of address is cancelled; {account.name} keeps {account.email}.",
     )
 
 

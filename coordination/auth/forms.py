@@ -32,6 +32,17 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        "New email address",
+        validators=[DataRequired(), Length(max=254)],
+        description="We send a link to this address; it takes effect once you open it.",
+    )
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=1024)]
+    )
+
+
 class ForgotPasswordForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
 

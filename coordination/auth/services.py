@@ -20,6 +20,9 @@ from . import throttle
 from .passwords import hash_password, needs_rehash, verify_password
 
 SETUP_LINK_TTL = timedelta(days=7)
+EMAIL_CHANGE_TTL = timedelta(days=2)
+# Links that set a password; an email confirmation link is not one of them.
+PASSWORD_LINKS = (TokenPurpose.PASSWORD_RESET, TokenPurpose.ACCOUNT_SETUP)
 MAX_OPEN_RESET_LINKS = 3
 EMAIL_TAKEN = "An account with this email address already exists."
 
@@ -127,13 +130,8 @@ def set_password(
     audit.record(session, actor, action, user, label=user.email)
 
 
-def change_password(session: Session, user: User, current_password: str, new_password: str) -> None:
-    """Change the user's own password after checking the current one.
-
-    Wrong current passwords count against the account like failed sign-ins, so this
-    form cannot be used to guess the password without limit. The caller commits even
-    when this raises: nothing but those counters has been written by then.
-    """
+def check_current_password(session: Session, user: User, current_password: str) -> list[str]:
+    """Refuse a wrong current password, counting it like a failed sign-in; returns the keys."""
     keys = [throttle.account_key(user.email_normalized)]
     wait = throttle.acquire(session, keys)
     if wait:
@@ -141,6 +139,17 @@ def change_password(session: Session, user: User, current_password: str, new_pas
     if not verify_password(user.password_hash, current_password):
         throttle.record_failure(session, keys)
         raise AccountError("Your current password is not right.", "current_password")
+    return keys
+
+
+def change_password(session: Session, user: User, current_password: str, new_password: str) -> None:
+    """Change the user's own password after checking the current one.
+
+    Wrong current passwords count against the account like failed sign-ins, so this
+    form cannot be used to guess the password without limit. The caller commits even
+    when this raises: nothing but those counters has been written by then.
+    """
+    keys = check_current_password(session, user, current_password)
     if current_password == new_password:
         raise AccountError("Choose a password different from the current one.", "new_password")
     check_new_password(user, new_password)
@@ -212,12 +221,16 @@ def send_account_setup(session: Session, user: User, created_by: User | None) ->
     )
 
 
-def find_valid_token(session: Session, raw: str) -> UserToken | None:
-    """The unused, unexpired token for this link, or None."""
+def find_valid_token(
+    session: Session, raw: str, purposes: tuple[TokenPurpose, ...] = PASSWORD_LINKS
+) -> UserToken | None:
+    """The unused, unexpired token for this link, of one of these purposes, or None."""
     if not raw or len(raw) > 200:
         return None
     token = session.scalar(select(UserToken).where(UserToken.token_hash == hash_token(raw)))
     if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    if token.purpose not in purposes:
         return None
     if not token.user.active:
         return None
@@ -227,14 +240,8 @@ def find_valid_token(session: Session, raw: str) -> UserToken | None:
 LINK_SPENT = "This link has expired or has already been used. Ask for a new one."
 
 
-def reset_password_with_token(session: Session, raw: str, new_password: str) -> User:
-    """Use a reset or set-up link once: set the password and end every session."""
-    token = find_valid_token(session, raw)
-    if token is None:
-        raise AccountError(LINK_SPENT)
-    user = token.user
-    check_new_password(user, new_password)
-    # Claim the link atomically: of two requests racing with it, only one gets it.
+def _claim(session: Session, token: UserToken) -> None:
+    """Use the link atomically: of two requests racing with it, only one gets it."""
     claimed = session.execute(
         update(UserToken)
         .where(UserToken.id == token.id, UserToken.used_at.is_(None))
@@ -242,10 +249,135 @@ def reset_password_with_token(session: Session, raw: str, new_password: str) -> 
     )
     if claimed.rowcount != 1:
         raise AccountError(LINK_SPENT)
+
+
+def reset_password_with_token(session: Session, raw: str, new_password: str) -> User:
+    """Use a reset or set-up link once: set the password and end every session."""
+    token = find_valid_token(session, raw)
+    if token is None:
+        raise AccountError(LINK_SPENT)
+    user = token.user
+    check_new_password(user, new_password)
+    _claim(session, token)
+    # The link went to the account's address, so using it proves the holder reads mail there.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
     set_password(session, user, new_password, user, "user.password_reset")
     # A reset proves control of the mailbox: lift any throttle on the account.
     throttle.clear(session, [throttle.account_key(user.email_normalized)])
     return user
+
+
+# --- Changing the email address -------------------------------------------------------------
+
+
+def request_email_change(session: Session, user: User, new_email: str, actor: User | None) -> str:
+    """Ask for a new address: it takes effect only once a link sent to it is used.
+
+    Until then the current address stays in force for signing in, links and access, and the
+    current address is told, so a change nobody asked for is noticed.
+    """
+    new_email = check_email(session, new_email, user)
+    if normalize_email(new_email) == user.email_normalized:
+        raise AccountError("This is already the account's email address.", "email")
+    # A newer request replaces an older one: only the latest link can confirm.
+    expire_links(session, user, TokenPurpose.EMAIL_CHANGE)
+    previous = user.pending_email
+    user.pending_email = new_email
+    raw = _issue_token(session, user, TokenPurpose.EMAIL_CHANGE, EMAIL_CHANGE_TTL)
+    link = external_url("auth.confirm_email", token=raw)
+    by_someone_else = actor is not None and actor.id != user.id
+    mail.queue(
+        session,
+        [new_email],
+        "Confirm your new coordination email address",
+        render_template(
+            "email/email_change_confirm.txt",
+            user=user,
+            new_email=new_email,
+            link=link,
+            ttl=EMAIL_CHANGE_TTL,
+            actor=actor if by_someone_else else None,
+        ),
+    )
+    mail.queue(
+        session,
+        [user.email],
+        "Your coordination email address is about to change",
+        render_template(
+            "email/email_change_notice.txt",
+            user=user,
+            new_email=new_email,
+            actor=actor if by_someone_else else None,
+        ),
+    )
+    audit.record(
+        session,
+        actor,
+        "user.email_change_requested",
+        user,
+        changes={"pending_email": [previous, new_email]},
+        label=user.email,
+    )
+    return new_email
+
+
+def find_email_change(session: Session, raw: str) -> UserToken | None:
+    """The open email confirmation link, while the address it confirms is still asked for."""
+    token = find_valid_token(session, raw, (TokenPurpose.EMAIL_CHANGE,))
+    if token is None or token.user.pending_email is None:
+        return None
+    return token
+
+
+def confirm_email_change(session: Session, raw: str) -> User:
+    """Use a confirmation link once: the new address takes effect and every session ends."""
+    token = find_email_change(session, raw)
+    if token is None:
+        raise AccountError(LINK_SPENT)
+    user = token.user
+    new_email = user.pending_email
+    # Another account may have taken the address since it was asked for.
+    check_email(session, new_email, user)
+    _claim(session, token)
+    old_email = user.email
+    user.email = new_email
+    user.email_normalized = normalize_email(new_email)
+    user.email_confirmed_at = utcnow()
+    user.pending_email = None
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        raise AccountError(EMAIL_TAKEN, "email") from error
+    # Sessions and links that belonged to the old address end with it.
+    end_other_sessions(user)
+    expire_links(session, user)
+    audit.record(
+        session,
+        user,
+        "user.email_changed",
+        user,
+        changes={"email": [old_email, new_email]},
+        label=new_email,
+    )
+    return user
+
+
+def cancel_email_change(session: Session, user: User, actor: User) -> None:
+    """Withdraw an address asked for but not yet confirmed; its link stops working."""
+    if user.pending_email is None:
+        return
+    expire_links(session, user, TokenPurpose.EMAIL_CHANGE)
+    audit.record(
+        session,
+        actor,
+        "user.email_change_cancelled",
+        user,
+        changes={"pending_email": [user.pending_email, None]},
+        label=user.email,
+    )
+    user.pending_email = None
 
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -281,6 +413,8 @@ def create_user(
         check_new_password(user, password)
         user.password_hash = hash_password(password)
         user.password_changed_at = utcnow()
+        # Only the command line sets a password here, for someone the administrator vouches for.
+        user.email_confirmed_at = utcnow()
     try:
         with session.begin_nested():
             session.add(user)

@@ -19,7 +19,13 @@ from flask_login import current_user, login_user, logout_user
 from ..db import get_session
 from ..permissions import Action, guard, public
 from . import current_actor, services
-from .forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
+from .forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+)
 
 blueprint = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -128,6 +134,81 @@ def change_password():
             return redirect(url_for("core.dashboard"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/change_password.html", form=form), status
+
+
+@blueprint.route("/email", methods=["GET", "POST"])
+@guard(Action.SIGNED_IN)
+def change_email():
+    """Ask for a new email address for one's account, giving the current password."""
+    form = ChangeEmailForm()
+    user = current_actor()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            services.check_current_password(db, user, form.current_password.data)
+        except services.AccountError as error:
+            # Keep the count of wrong passwords; nothing else was written.
+            db.commit()
+            form.current_password.errors.append(str(error))
+        else:
+            try:
+                new_email = services.request_email_change(db, user, form.email.data, user)
+            except services.AccountError as error:
+                db.rollback()
+                form.email.errors.append(str(error))
+            else:
+                db.commit()
+                flash(
+                    f"We have sent a link to {new_email}. Your address changes when you open it; "
+                    "until then, keep signing in with the current one.",
+                    "success",
+                )
+                return redirect(url_for("auth.change_email"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/change_email.html", form=form, user=user), status
+
+
+@blueprint.route("/email/cancel", methods=["POST"])
+@guard(Action.SIGNED_IN)
+def cancel_email_change():
+    """Withdraw one's own request for a new address."""
+    db = get_session()
+    user = current_actor()
+    services.cancel_email_change(db, user, user)
+    db.commit()
+    flash(
+        "The change of email address is cancelled; the link sent for it no longer works.", "success"
+    )
+    return redirect(url_for("auth.change_email"))
+
+
+@blueprint.route("/email/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm_email(token: str):
+    """Confirm a new email address from the link sent to it (the change happens on POST)."""
+    db = get_session()
+    pending = services.find_email_change(db, token)
+    if pending is None:
+        return render_template("auth/confirm_email_invalid.html"), (
+            410 if request.method == "GET" else 400
+        )
+    if request.method == "GET":
+        return render_template("auth/confirm_email.html", user=pending.user)
+    signed_in_here = current_user.is_authenticated and current_user.id == pending.user_id
+    try:
+        user = services.confirm_email_change(db, token)
+    except services.AccountError as error:
+        db.rollback()
+        flash(str(error), "error")
+        return render_template("auth/confirm_email_invalid.html"), 400
+    db.commit()
+    if signed_in_here:
+        # Every other session has ended; this one goes on under the account's new identifier.
+        _start_session(user, remember=_has_remember_cookie())
+        flash(f"Your email address is now {user.email}. Other devices are signed out.", "success")
+        return redirect(url_for("auth.change_email"))
+    flash(f"Your email address is now {user.email}. Sign in with it.", "success")
+    return redirect(url_for("auth.sign_in", email=user.email))
 
 
 @blueprint.route("/forgot", methods=["GET", "POST"])

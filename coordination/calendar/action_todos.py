@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..actions.tracker import owner_label
+from ..identity import named_as_delegate
 from ..models import (
     OPEN_STATUSES,
     ActionItem,
@@ -65,7 +66,7 @@ def owned_actions(session: Session, principal: Principal, now: datetime) -> list
     user = principal.user
     if user is None:
         return []
-    delegate_ids = select(Delegate.id).where(Delegate.email_normalized == user.email_normalized)
+    delegate_ids = select(Delegate.id).where(named_as_delegate(user))
     owned = or_(
         ActionItem.owner_user_id == user.id,
         ActionItem.owner_delegate_id.in_(delegate_ids),

@@ -101,6 +101,7 @@ def _accounts(
                 name=name,
                 password_hash=password_hash,
                 password_changed_at=utcnow(),
+                email_confirmed_at=utcnow(),
                 is_admin=is_admin,
                 contact=contact,
             )

@@ -127,7 +127,7 @@ def create_organisation():
 
 
 @blueprint.route("/<id:organisation_id>/edit", methods=["GET", "POST"])
-@guard(Action.EDIT_DIRECTORY, load(Organisation, "organisation_id", "organisation"))
+@guard(Action.EDIT_ORGANISATION, load(Organisation, "organisation_id", "organisation"))
 def edit_organisation(organisation: Organisation):
     """Change an organisation, refusing if someone else changed it meanwhile."""
     if request.method != "POST":
@@ -205,7 +205,7 @@ def _contact_changed(organisation: Organisation, message: str):
 
 
 @blueprint.route("/<id:organisation_id>/contacts/new", methods=["GET", "POST"])
-@guard(Action.EDIT_DIRECTORY, load(Organisation, "organisation_id", "organisation"))
+@guard(Action.EDIT_ORGANISATION, load(Organisation, "organisation_id", "organisation"))
 def create_contact(organisation: Organisation):
     """Add a contact to an organisation."""
     form = ContactForm()
@@ -224,7 +224,10 @@ def create_contact(organisation: Organisation):
 
 
 @blueprint.route("/contacts/<id:contact_id>/edit", methods=["GET", "POST"])
-@guard(Action.EDIT_DIRECTORY, load(Contact, "contact_id", "contact"))
+@guard(
+    Action.EDIT_ORGANISATION,
+    load(Contact, "contact_id", "contact", judged_by=lambda contact: contact.organisation),
+)
 def edit_contact(contact: Contact):
     """Change a contact's details."""
     if request.method != "POST":

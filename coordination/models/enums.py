@@ -94,6 +94,7 @@ class MinuteKind(LabelledEnum):
 class TokenPurpose(LabelledEnum):
     PASSWORD_RESET = "password_reset", "Password reset"
     ACCOUNT_SETUP = "account_setup", "Account set-up"
+    EMAIL_CHANGE = "email_change", "Email address confirmation"
 
 
 class DownloadChannel(LabelledEnum):

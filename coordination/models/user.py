@@ -26,6 +26,11 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     email_normalized: Mapped[str] = mapped_column(String(254), unique=True)
+    # When the holder proved they receive mail at ``email`` (a set-up, reset or confirmation
+    # link). Until then the address makes the account a participant of nothing.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An address asked for but not yet confirmed; ``email`` stays in force until it is.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -58,6 +63,20 @@ class User(Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    # What makes an account a participant (its address, matched against delegates, and its
+    # directory contact) counts only once the holder has proved they read mail at the address.
+    @property
+    def proven_email(self) -> str | None:
+        return self.email_normalized if self.email_confirmed else None
+
+    @property
+    def proven_contact_id(self) -> int | None:
+        return self.contact_id if self.email_confirmed else None
 
     @property
     def organisation(self) -> Organisation | None:

@@ -18,6 +18,18 @@ def organiser(make):
 
 
 @pytest.fixture
+def invite(make, organiser):
+    """Invite an organisation to the organiser's convening, putting its contacts in their care."""
+    convening = make.convening(organisers=(organiser,))
+
+    def inviting(organisation):
+        make.invitation(convening, organisation)
+        return organisation
+
+    return inviting
+
+
+@pytest.fixture
 def coordinator(make):
     user = make.user(name="Cai Coordinator")
     make.convening(coordinators=(user,))

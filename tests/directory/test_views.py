@@ -258,8 +258,8 @@ def test_archive_by_get_not_allowed(client, auth, make, admin):
 # --- Contacts --------------------------------------------------------------------------------
 
 
-def test_add_contact_stores_it(client, auth, db, make, organiser):
-    organisation = make.organisation("Acme")
+def test_add_contact_stores_it(client, auth, db, make, organiser, invite):
+    organisation = invite(make.organisation("Acme"))
     auth.sign_in(organiser)
 
     response = client.post(
@@ -299,8 +299,8 @@ def test_add_contact_bad_input_refused(client, auth, db, make, admin, data, mess
     assert db.scalar(select(func.count()).select_from(Contact)) == 1
 
 
-def test_edit_contact_saves_changes(client, auth, db, make, organiser):
-    contact = make.contact(make.organisation("Acme"), name="Jo", email="jo@acme.example")
+def test_edit_contact_saves_changes(client, auth, db, make, organiser, invite):
+    contact = make.contact(invite(make.organisation("Acme")), name="Jo", email="jo@acme.example")
     auth.sign_in(organiser)
 
     form = client.get(f"/directory/contacts/{contact.id}/edit")

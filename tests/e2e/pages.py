@@ -115,7 +115,18 @@ PAGES = [
     ),
     PageSpec("directory-import", "admin", fixed("/directory/import")),
     PageSpec("directory-import-preview", "admin", fixed("/directory/import"), 200, _upload_csv),
+    PageSpec("change-email", "coordinator", fixed("/account/email")),
+    PageSpec(
+        "change-email-errors",
+        "participant",
+        fixed("/account/email"),
+        400,
+        submit_empty("Send the confirmation link"),
+    ),
+    PageSpec("confirm-email", None, lambda w: w.confirm_email_path),
+    PageSpec("confirm-email-expired", None, fixed("/account/email/confirm/no-such-link"), 410),
     PageSpec("admin-accounts", "admin", fixed("/admin/users")),
+    PageSpec("admin-accounts-organiser", "organiser", fixed("/admin/users")),
     PageSpec("admin-account-new", "admin", fixed("/admin/users/new")),
     PageSpec(
         "admin-account-new-errors",

@@ -61,6 +61,7 @@ class World:
     convening: Convening
     draft: Convening
     reset_path: str
+    confirm_email_path: str  # the coordinator has asked for a new address
     answered: Invitation  # Apple's: accepted, with delegates and a request for more seats
     waiting: Invitation  # the British Embassy's: sent, not answered
     draft_invitation: Invitation
@@ -94,6 +95,21 @@ class Arrange(Factories):
         )
         self.session.commit()
         return f"/account/reset/{raw}"
+
+    def confirm_email_path(self, user: User, new_email: str) -> str:
+        """A working address confirmation link, as the one emailed to the new address."""
+        raw, digest = new_token()
+        user.pending_email = new_email
+        self.session.add(
+            UserToken(
+                user=user,
+                purpose=TokenPurpose.EMAIL_CHANGE,
+                token_hash=digest,
+                expires_at=utcnow() + timedelta(hours=1),
+            )
+        )
+        self.session.commit()
+        return f"/account/email/confirm/{raw}"
 
     def world(self) -> World:
         admin = self.user(email="admin@example.org", name="Ada Administrator", is_admin=True)
@@ -160,6 +176,7 @@ class Arrange(Factories):
             convening=convening,
             draft=draft,
             reset_path=self.reset_path(participant),
+            confirm_email_path=self.confirm_email_path(coordinator, "cai.new@example.org"),
             **invitations,
         )
 
