@@ -41,6 +41,16 @@ FIELD_LABELS = {
     "checked_in_at": "Arrived",
     "on_behalf": "On the organisation's behalf",
     "by": "By",
+    # An invitation's round, as recorded when it is withdrawn and invited again.
+    "sent_at": "Sent",
+    "responded_at": "Answered",
+    "last_reminded_at": "Last reminder",
+    "reminders_sent": "Reminders sent",
+    "answered_on_behalf": "Answered on the organisation's behalf",
+    "extra_seats_requested": "More seats asked for",
+    "extra_seats_status": "Request for more seats",
+    "extra_seats_reason": "Reason for more seats",
+    "cancelled_delegates": "Delegates cancelled",
     # Action items.
     "agenda_item": "Agenda item",
     "decision": "Decision",
@@ -120,7 +130,16 @@ ACTION_LABELS = {
 
 # Actions whose changes are the new object's values rather than [before, after] pairs.
 CREATION_SUFFIXES = (".created", ".imported", ".cloned", ".seeded")
-TIME_FIELDS = {"starts_at", "ends_at", "rsvp_deadline", "checked_in_at", "sent_at", "fixed_start"}
+TIME_FIELDS = {
+    "starts_at",
+    "ends_at",
+    "rsvp_deadline",
+    "checked_in_at",
+    "sent_at",
+    "responded_at",
+    "last_reminded_at",
+    "fixed_start",
+}
 STATUS_ENUMS = (ConveningStatus, InvitationStatus, TeamRole, ActionStatus)
 
 

@@ -66,6 +66,10 @@ DEFAULTS: dict[str, Any] = {
     "DOCUMENT_SENDFILE_PREFIX": "/protected-documents/",
     # Action reminders: actions due within this many days are "due soon".
     "ACTION_DUE_SOON_DAYS": 7,
+    # Delegate emails (with calendar files) that changes made through one invitation may send
+    # in an hour, on top of one per seat it offers; and the most one address receives.
+    "DELEGATE_MAIL_PER_HOUR": 20,
+    "DELEGATE_MAIL_PER_ADDRESS_PER_HOUR": 5,
 }
 
 # Settings read from the environment as something other than a string.
@@ -87,6 +91,8 @@ _INT_KEYS = {
     "CSV_MAX_BYTES",
     "DOCUMENT_MAX_BYTES",
     "ACTION_DUE_SOON_DAYS",
+    "DELEGATE_MAIL_PER_HOUR",
+    "DELEGATE_MAIL_PER_ADDRESS_PER_HOUR",
 }
 _LIST_KEYS = {"SENSITIVITY_LABELS", "TRUSTED_HOSTS", "DOCUMENT_TYPES", "WATERMARK_LABELS"}
 _BOOL_KEYS = {"MAIL_DELIVER_AFTER_REQUEST"}

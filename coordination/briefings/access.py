@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..audiences import Viewer, admits, snapshot, viewer_for
 from ..db import get_session
+from ..invitations import links
 from ..models import (
     PARTICIPATING_STATUSES,
     Convening,
@@ -40,9 +41,7 @@ def linked_viewer(principal: Principal, convening: Convening) -> Viewer:
     organisations = frozenset(
         (invitation.organisation_id, invitation.organisation.kind.value)
         for invitation in invitations
-        if invitation.token_hash == principal.link_grants.get(invitation.id)
-        and invitation.token_expires_at is not None
-        and invitation.token_expires_at > now
+        if links.is_current(invitation, principal.link_grants.get(invitation.id), now)
     )
     return Viewer(organisations=organisations)
 

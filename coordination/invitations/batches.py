@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from .. import mail
 from ..calendar import ics
 from ..models import Convening, OutboxMessage
-from .manage import InvitationError
+from .errors import InvitationError
 
 
 class SendError(InvitationError):

@@ -13,10 +13,14 @@ from .. import mail
 from ..calendar import ics
 from ..models import ConveningStatus, Delegate, Invitation, InvitationStatus
 from ..urls import external_url
+from . import mail_limits
 
 CONFIRMED = "confirmed"
 UPDATED = "updated"
 CANCELLED = "cancelled"
+# Why a whole delegation is cancelled, for the wording of each delegate's email.
+DECLINED = "declined"
+WITHDRAWN = "withdrawn"
 
 SUBJECTS = {
     CONFIRMED: "You are confirmed for {title}",
@@ -43,11 +47,14 @@ def send(
     kind: str,
     *,
     address: str | None = None,
+    reason: str | None = None,
+    batch: str | None = None,
 ) -> None:
-    """Queue the delegate's email of this kind with its calendar file.
+    """Queue the delegate's email of this kind with its calendar file, and count it.
 
     ``address`` sends it elsewhere than the delegate's current address (a cancellation to
-    the address a delegate had before it was corrected).
+    the address a delegate had before it was corrected); ``reason`` says why a cancellation
+    came (``DECLINED``, ``WITHDRAWN``); ``batch`` groups it with an organisers' action.
     """
     convening = invitation.convening
     cancel = kind == CANCELLED or convening.status == ConveningStatus.CANCELLED
@@ -68,6 +75,7 @@ def send(
         "convening": convening,
         "organisation": invitation.organisation,
         "tentative": invitation.status == InvitationStatus.TENTATIVE,
+        "reason": reason,
         "link": external_url("convenings.show", convening_id=convening.id),
     }
     mail.queue(
@@ -77,5 +85,7 @@ def send(
         render_template("email/delegate_confirmation.txt", **context),
         render_template("email/delegate_confirmation.html", **context),
         attachments=[ics.as_attachment(calendar, method, "invitation.ics")],
+        batch=batch,
         convening_id=convening.id,
     )
+    mail_limits.record(session, invitation, email)

@@ -3,7 +3,8 @@
 The quota holds under concurrency: each change re-reads the invitation under a row lock and
 counts the confirmed delegates inside the same transaction before adding one.
 A delegate removed is kept as cancelled (for the history); naming the same address again
-brings that row back.
+brings that row back. Every change that emails a delegate is held to the hourly cap of
+``mail_limits``, checked before anything changes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..models import AttendanceMode, Delegate, DelegateStatus, Invitation
 from . import delegate_mail
-from .rsvp import NAMING_STATUSES, Answerer, RsvpError, check_open, lock_invitation, record
+from .rsvp import (
+    NAMING_STATUSES,
+    Answerer,
+    RsvpError,
+    check_mail_allowance,
+    check_open,
+    lock_invitation,
+    record,
+)
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -142,6 +151,7 @@ def add(
     delegate = _same_address(session, invitation, values["email_normalized"])
     if delegate is not None and delegate.status == DelegateStatus.CONFIRMED:
         raise _duplicate(values["email"])
+    check_mail_allowance(session, invitation, [values["email"]], answerer, "email")
     if delegate is not None:
         # Named before and removed: bring them back with what was entered now.
         for name, value in values.items():
@@ -181,6 +191,15 @@ def find(invitation: Invitation, delegate_id: int) -> Delegate | None:
     return None
 
 
+def _mail_for_update(delegate: Delegate, values: dict) -> list[str]:
+    """The addresses that saving these values would email (see ``update``)."""
+    if values["email_normalized"] != delegate.email_normalized:
+        return [delegate.email, values["email"]]
+    if values["attendance"] != delegate.attendance or values["email"] != delegate.email:
+        return [values["email"]]
+    return []
+
+
 def update(
     session: Session,
     invitation: Invitation,
@@ -208,6 +227,7 @@ def update(
                 f"{values['email']} was named earlier and removed: add them again instead.",
                 "email",
             )
+    check_mail_allowance(session, invitation, _mail_for_update(delegate, values), answerer, "email")
     before = audit.snapshot(delegate, AUDITED)
     old_address = delegate.email
     for name, value in values.items():
@@ -245,6 +265,7 @@ def cancel(
     session.refresh(delegate)
     if delegate.status != DelegateStatus.CONFIRMED:
         raise RsvpError("This delegate has already been removed.")
+    check_mail_allowance(session, invitation, [delegate.email], answerer)
     delegate.status = DelegateStatus.CANCELLED
     delegate.is_head = False
     delegate.calendar_sequence += 1

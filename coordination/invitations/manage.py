@@ -6,6 +6,7 @@ Sending, reminders and withdrawals live in ``sending``; change notifications in 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -16,14 +17,19 @@ from .. import audit
 from ..directory import services as directory
 from ..directory.rules import clean_contact
 from ..models import (
+    PARTICIPATING_STATUSES,
     Contact,
     Convening,
     ConveningStatus,
     Invitation,
     InvitationStatus,
     Organisation,
+    SeatRequestStatus,
     User,
 )
+from . import links, sending
+from .batches import Outcome, SendError
+from .errors import InvitationError
 from .manage_queries import Criteria, contact_label, match_organisations
 
 NOTE_MAX = 2000
@@ -33,14 +39,17 @@ STALE_MESSAGE = (
     "This was changed by someone else while you were editing; reload to see their changes."
 )
 INVITATION_FIELDS = ("status", "seat_quota", "note")
-
-
-class InvitationError(ValueError):
-    """A change refused; ``errors`` maps form fields to messages ("" for the whole form)."""
-
-    def __init__(self, errors: Mapping[str, str] | str, field_name: str = ""):
-        self.errors = dict(errors) if isinstance(errors, Mapping) else {field_name: errors}
-        super().__init__(" ".join(self.errors.values()))
+# What one round of an invitation gathers, cleared when a withdrawn one is invited again.
+ROUND_FIELDS = (
+    "sent_at",
+    "responded_at",
+    "last_reminded_at",
+    "reminders_sent",
+    "answered_on_behalf",
+    "extra_seats_requested",
+    "extra_seats_status",
+    "extra_seats_reason",
+)
 
 
 # --- Checking input ----------------------------------------------------------------------------
@@ -144,7 +153,7 @@ def invite_organisation(
     focal_point_id: int | None = None,
     note: str = "",
 ) -> Invitation:
-    """A draft invitation for one organisation (or a withdrawn one reopened as a draft)."""
+    """A draft invitation for one organisation (or a withdrawn one, reopened for a new round)."""
     _check_open(convening)
     errors: dict[str, str] = {}
     organisation = session.get(Organisation, organisation_id) if organisation_id else None
@@ -162,18 +171,7 @@ def invite_organisation(
     if errors:
         raise InvitationError(errors)
     if existing is not None:
-        before = _described(existing)
-        existing.status = InvitationStatus.DRAFT
-        existing.seat_quota, existing.focal_point, existing.note = seat_quota, contact, text
-        existing.sent_at = existing.responded_at = existing.last_reminded_at = None
-        existing.reminders_sent = 0
-        _record(
-            session,
-            actor,
-            "invitation.reopened",
-            existing,
-            changes=audit.changes_between(before, _described(existing)),
-        )
+        _start_new_round(session, actor, existing, seat_quota, contact, text)
         return existing
     invitation = Invitation(
         convening=convening,
@@ -186,6 +184,41 @@ def invite_organisation(
     _flush_new(session, invitation)
     _record(session, actor, "invitation.created", invitation)
     return invitation
+
+
+def _start_new_round(
+    session: Session,
+    actor: User,
+    invitation: Invitation,
+    seat_quota: int,
+    contact: Contact | None,
+    note: str,
+) -> None:
+    """Reopen a withdrawn invitation as a fresh draft; nothing of the earlier round carries over.
+
+    The row is reused (an organisation is invited to a convening once), but the round starts
+    clean: no link until it is sent, no answer, no request for seats. The delegates named
+    before were cancelled when it was withdrawn and stay so. What the earlier round had is
+    kept in this event's changes, beside the earlier round's own events in the audit trail.
+    """
+    before = {**_described(invitation), **audit.snapshot(invitation, ROUND_FIELDS)}
+    links.revoke_link(invitation)
+    invitation.status = InvitationStatus.DRAFT
+    invitation.seat_quota, invitation.focal_point, invitation.note = seat_quota, contact, note
+    invitation.sent_at = invitation.responded_at = invitation.last_reminded_at = None
+    invitation.reminders_sent = 0
+    invitation.answered_on_behalf = False
+    invitation.extra_seats_requested = 0
+    invitation.extra_seats_status = SeatRequestStatus.NONE
+    invitation.extra_seats_reason = ""
+    after = {**_described(invitation), **audit.snapshot(invitation, ROUND_FIELDS)}
+    _record(
+        session,
+        actor,
+        "invitation.reopened",
+        invitation,
+        changes=audit.changes_between(before, after),
+    )
 
 
 def first_contact(organisation: Organisation) -> Contact | None:
@@ -275,6 +308,15 @@ def invite_new_organisation(
     )
 
 
+@dataclass
+class Updated:
+    """What an edit changed; for a new focal point, the email of their link or why none went."""
+
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    outcome: Outcome | None = None
+    link_not_sent: str | None = None
+
+
 def update_invitation(
     session: Session,
     actor: User,
@@ -284,8 +326,13 @@ def update_invitation(
     focal_point_id: int | None,
     note: str,
     expected_version: int | None,
-) -> dict[str, list[Any]]:
-    """Change the quota, focal point or note; answer the fields changed."""
+) -> Updated:
+    """Change the quota, focal point or note.
+
+    The link belongs to the focal point: naming another one on an invitation already sent
+    revokes the previous focal point's link (and any browser session that opened it) and
+    emails the new focal point a link of their own.
+    """
     if expected_version != invitation.version:
         raise InvitationError(STALE_MESSAGE)
     if invitation.status == InvitationStatus.WITHDRAWN:
@@ -295,14 +342,37 @@ def update_invitation(
     errors = _check_quota(seat_quota, invitation.seats_used)
     text = _clean_note(note, errors)
     contact = _focal_point(session, invitation.organisation, focal_point_id, errors)
-    if focal_point_id is None and invitation.status != InvitationStatus.DRAFT:
+    sent = invitation.status in PARTICIPATING_STATUSES
+    if focal_point_id is None and sent:
         errors["focal_point_id"] = "A sent invitation needs a focal point."
+    new_focal_point = contact is not None and contact.id != invitation.focal_point_id
+    if sent and new_focal_point and not contact.email:
+        errors["focal_point_id"] = (
+            f"{contact.name} has no email address, so the invitation's link cannot reach them. "
+            "Add one in the directory first, or choose another contact."
+        )
     if errors:
         raise InvitationError(errors)
     before = _described(invitation)
     invitation.seat_quota, invitation.focal_point, invitation.note = seat_quota, contact, text
-    changes = audit.changes_between(before, _described(invitation))
-    if changes:
-        session.flush()
-        _record(session, actor, "invitation.updated", invitation, changes=changes)
-    return changes
+    updated = Updated(changes=audit.changes_between(before, _described(invitation)))
+    if not updated.changes:
+        return updated
+    session.flush()
+    _record(session, actor, "invitation.updated", invitation, changes=updated.changes)
+    if sent and new_focal_point:
+        links.revoke_link(invitation)
+        try:
+            updated.outcome = sending.link_to_new_focal_point(session, actor, invitation)
+        except SendError as refusal:
+            # The record must name the right person even when no invitation can go out now;
+            # the new focal point gets a link once one can ("Issue and email a new link").
+            updated.link_not_sent = refusal.message
+            _record(
+                session,
+                actor,
+                "invitation.link_revoked",
+                invitation,
+                changes={"link": ["working", "revoked"]},
+            )
+    return updated

@@ -16,8 +16,8 @@ from ..form_errors import attach_errors
 from ..form_fields import grouped_options, options
 from ..models import Convening, Invitation, InvitationStatus, OrganisationKind
 from ..permissions import Action, guard, load
+from . import links, manage_queries, notify
 from . import manage as inviting
-from . import manage_queries, notify
 from .manage import InvitationError
 from .manage_forms import (
     BulkFilterForm,
@@ -224,6 +224,23 @@ def invite_new_organisation(convening: Convening):
 # --- One invitation ----------------------------------------------------------------------------
 
 
+def _updated_message(name: str, updated: inviting.Updated) -> str:
+    if not updated.changes:
+        return "Nothing was changed."
+    parts = [f"The invitation of {name} is updated."]
+    if updated.outcome is not None:
+        parts.append(
+            "The previous focal point's link no longer works; a new link is on its way to "
+            "the new focal point."
+        )
+    elif updated.link_not_sent:
+        parts.append(
+            "The previous focal point's link no longer works. No new link was sent: "
+            + updated.link_not_sent
+        )
+    return " ".join(parts)
+
+
 def render_invitation(invitation: Invitation, form: InvitationForm, problem=None, code=None):
     contacts = [c for c in invitation.organisation.contacts if not c.is_archived]
     current = invitation.focal_point
@@ -236,6 +253,7 @@ def render_invitation(invitation: Invitation, form: InvitationForm, problem=None
         "invitations/manage/invitation.html",
         convening=invitation.convening,
         invitation=invitation,
+        link_expires_at=links.expires_at(invitation),
         form=form,
         problem=problem,
     ), (code or status_code())
@@ -261,7 +279,7 @@ def edit_invitation(invitation: Invitation):
         session = get_session()
         invitation_id, name = invitation.id, invitation.organisation.name
         try:
-            changes = inviting.update_invitation(
+            updated = inviting.update_invitation(
                 session,
                 actor(),
                 invitation,
@@ -279,10 +297,7 @@ def edit_invitation(invitation: Invitation):
             problem = attach_errors(form, error.errors)
             code = 409 if problem == inviting.STALE_MESSAGE else 400
         else:
-            flash(
-                f"The invitation of {name} is updated." if changes else "Nothing was changed.",
-                "success",
-            )
+            flash(_updated_message(name, updated), "success")
             return redirect(url_for(".edit_invitation", invitation_id=invitation_id))
     return render_invitation(invitation, form, problem, code)
 

@@ -162,13 +162,46 @@ def check_can_notify(convening: Convening) -> None:
         raise SendError("This convening has concluded: there is nobody left to tell.")
 
 
-def notify_change(session: Session, actor: User, convening: Convening) -> Outcome:
-    """Email every focal point and confirmed delegate an updated (or cancelled) calendar event."""
+NOTHING_NEW = (
+    "Nothing the people invited see (time, place or status) has changed since they were last "
+    "told, so nothing was sent."
+)
+MOVED_ON = (
+    "The convening changed again while you were looking at this page. Nothing was sent: check "
+    "what will be announced now and send again."
+)
+
+
+def _lock(session: Session, convening: Convening) -> Convening:
+    """Re-read the convening under a row lock, so two notices for one change queue up and the
+    second finds the first already recorded."""
+    return session.execute(
+        select(Convening)
+        .where(Convening.id == convening.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def notify_change(
+    session: Session, actor: User, convening: Convening, based_on: int | None = None
+) -> Outcome:
+    """Email every focal point and confirmed delegate an updated (or cancelled) calendar event.
+
+    Only when something they see has changed since they were last told: a second press of the
+    button, or a notice about nothing, sends nothing. ``based_on`` is the calendar sequence the
+    organiser's page showed; a convening changed since is not announced unseen.
+    """
+    convening = _lock(session, convening)
     check_can_notify(convening)
+    if based_on is not None and based_on != convening.calendar_sequence:
+        raise SendError(MOVED_ON)
+    changes = pending_changes(session, convening)
+    if not changes:
+        raise SendError(NOTHING_NEW)
     people = audience(session, convening)
     if not people.total:
         raise SendError("Nobody invited can be reached by email, so there is nobody to tell.")
-    changes = pending_changes(session, convening)
     cancelled = convening.status == ConveningStatus.CANCELLED
     url = external_url("convenings.show", convening_id=convening.id)
     outcome = Outcome(batch=new_batch())

@@ -6,7 +6,8 @@ Delegates are named in ``delegates``, more seats asked for in ``seats``.
 
 Declining cancels every delegate still named (each receives a calendar cancellation), so a
 declined invitation never holds seats; the page asks for a confirmation first when delegates
-are named. Answers change until the RSVP deadline (or, with none, until the convening starts).
+are named. Withdrawing an invitation cancels them the same way (``cancel_delegates``).
+Answers change until the RSVP deadline (or, with none, until the convening starts).
 The organisers may still record changes after it, until the convening ends: the deadline is
 the invitees', and late news reaches the organisers by phone.
 """
@@ -32,7 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import Principal
-from . import delegate_mail
+from . import delegate_mail, links, mail_limits
 
 ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
 # Statuses in which the organisation may name delegates.
@@ -81,13 +82,7 @@ class Answerer:
 
 def holds_current_link(principal: Principal, invitation: Invitation) -> bool:
     """Whether this browser opened the invitation's current, unexpired link."""
-    granted = principal.link_grants.get(invitation.id)
-    return bool(
-        granted
-        and granted == invitation.token_hash
-        and invitation.token_expires_at is not None
-        and invitation.token_expires_at > utcnow()
-    )
+    return links.is_current(invitation, principal.link_grants.get(invitation.id))
 
 
 def answerer_for(principal: Principal, invitation: Invitation) -> Answerer:
@@ -100,6 +95,24 @@ def answerer_for(principal: Principal, invitation: Invitation) -> Answerer:
     )
     invitee = as_focal_point or holds_current_link(principal, invitation)
     return Answerer(user=user, on_behalf=not invitee)
+
+
+def check_mail_allowance(
+    session: Session,
+    invitation: Invitation,
+    addresses: list[str],
+    answerer: Answerer,
+    field: str = "",
+) -> None:
+    """Refuse a change made through the invitation that would send delegates too much mail.
+
+    Organisers acting on the organisation's behalf are not held to the cap.
+    """
+    if answerer.on_behalf:
+        return
+    refusal = mail_limits.problem(session, invitation, addresses)
+    if refusal is not None:
+        raise RsvpError(refusal.message, field if refusal.about_address else "")
 
 
 def deadline(convening: Convening) -> datetime:
@@ -216,8 +229,39 @@ def answer(
     before = invitation.status
     if before == status:
         return False
-    # Read after taking the lock, so a delegate added a moment ago is cancelled too.
-    named = list(
+    named = named_delegates(session, invitation)
+    if status == InvitationStatus.DECLINED and named and not confirmed:
+        raise DeclineNeedsConfirmation(len(named))
+    retold = status in NAMING_STATUSES and before in NAMING_STATUSES
+    if retold:
+        # Declining is never held back by the cap: each delegate is told once, and the
+        # delegates are gone afterwards.
+        check_mail_allowance(session, invitation, [d.email for d in named], answerer)
+    invitation.status = status
+    invitation.responded_at = utcnow()
+    invitation.answered_on_behalf = answerer.on_behalf
+    changes = {"status": [before.value, status.value]}
+    if status == InvitationStatus.DECLINED and named:
+        changes["cancelled_delegates"] = cancelled_names(named)
+    session.flush()
+    record(session, answerer, "invitation.answered", invitation, invitation, changes)
+    if status == InvitationStatus.DECLINED:
+        cancel_delegates(session, invitation, named, delegate_mail.DECLINED)
+    elif retold:
+        # Accepted <-> tentative: each delegate's calendar shows the new participation.
+        for delegate in named:
+            delegate.calendar_sequence += 1
+            delegate_mail.send(session, invitation, delegate, delegate_mail.UPDATED)
+    session.flush()
+    return True
+
+
+def named_delegates(session: Session, invitation: Invitation) -> list[Delegate]:
+    """The invitation's confirmed delegates, read afresh.
+
+    Read after the invitation is locked, so a delegate added a moment ago is included.
+    """
+    return list(
         session.scalars(
             select(Delegate)
             .where(
@@ -227,26 +271,29 @@ def answer(
             .order_by(Delegate.id)
         )
     )
-    if status == InvitationStatus.DECLINED and named and not confirmed:
-        raise DeclineNeedsConfirmation(len(named))
-    invitation.status = status
-    invitation.responded_at = utcnow()
-    invitation.answered_on_behalf = answerer.on_behalf
-    changes = {"status": [before.value, status.value]}
-    if status == InvitationStatus.DECLINED and named:
-        changes["cancelled_delegates"] = [delegate.name for delegate in named]
-    session.flush()
-    record(session, answerer, "invitation.answered", invitation, invitation, changes)
-    if status == InvitationStatus.DECLINED:
-        for delegate in named:
-            delegate.status = DelegateStatus.CANCELLED
-            delegate.is_head = False
-            delegate.calendar_sequence += 1
-            delegate_mail.send(session, invitation, delegate, delegate_mail.CANCELLED)
-    elif before in NAMING_STATUSES:
-        # Accepted <-> tentative: each delegate's calendar shows the new participation.
-        for delegate in named:
-            delegate.calendar_sequence += 1
-            delegate_mail.send(session, invitation, delegate, delegate_mail.UPDATED)
-    session.flush()
-    return True
+
+
+def cancelled_names(named: list[Delegate]) -> str:
+    """The delegates cancelled, for the audit trail (one text: a pair would read as a change)."""
+    return ", ".join(delegate.name for delegate in named)
+
+
+def cancel_delegates(
+    session: Session,
+    invitation: Invitation,
+    named: list[Delegate],
+    reason: str,
+    batch: str | None = None,
+) -> None:
+    """Cancel delegates because their organisation is no longer coming (declined or withdrawn).
+
+    Each is kept as cancelled, stops counting against the quota and granting access, and
+    receives a calendar cancellation. Declining and withdrawing both end here.
+    """
+    for delegate in named:
+        delegate.status = DelegateStatus.CANCELLED
+        delegate.is_head = False
+        delegate.calendar_sequence += 1
+        delegate_mail.send(
+            session, invitation, delegate, delegate_mail.CANCELLED, reason=reason, batch=batch
+        )

@@ -38,10 +38,21 @@ def _organiser_addresses(session: Session, convening: Convening) -> list[str]:
     )
 
 
+def pending_message(invitation: Invitation) -> str:
+    seats = invitation.extra_seats_requested
+    return (
+        f"Your request for {seats} more seat{'' if seats == 1 else 's'} is waiting for the "
+        "organisers' decision. You can ask again once they have answered; nothing was sent."
+    )
+
+
 def request_seats(
     session: Session, invitation: Invitation, answerer: Answerer, seats: int, reason: str
 ) -> None:
-    """Ask the organisers for more seats; they are told by email and approve or refuse."""
+    """Ask the organisers for more seats; they are told by email and approve or refuse.
+
+    One request waits at a time: another is refused until the organisers have decided.
+    """
     reason = (reason or "").strip()
     if not 1 <= seats <= MAX_EXTRA_SEATS:
         raise RsvpError(f"Ask for between 1 and {MAX_EXTRA_SEATS} more seats.", "seats")
@@ -53,6 +64,9 @@ def request_seats(
     check_open(invitation, answerer)
     if invitation.status == InvitationStatus.DECLINED:
         raise RsvpError("Your organisation has declined; accept first to ask for more seats.")
+    if invitation.extra_seats_status == SeatRequestStatus.PENDING:
+        # Each request emails every organiser: one waiting at a time keeps that from repeating.
+        raise RsvpError(pending_message(invitation))
     before = audit.snapshot(
         invitation, ("extra_seats_requested", "extra_seats_status", "extra_seats_reason")
     )

@@ -20,7 +20,7 @@ from ..models import (
 )
 from . import links
 from .batches import Outcome, SendError, new_batch, queue_calendar_email
-from .manage import InvitationError
+from .errors import InvitationError
 
 PARTSTATS = {
     InvitationStatus.ACCEPTED: ics.PARTSTAT_ACCEPTED,
@@ -32,6 +32,7 @@ SUBJECTS = {
     "resend": "Invitation (new link): {title}",
     "reissue": "Invitation (new link): {title}",
     "reminder": "Reminder: please answer the invitation to {title}",
+    "focal_point": "Invitation: {title}",
 }
 
 
@@ -229,6 +230,21 @@ def resend(
     _queue_invitation(session, invitation, raw, actor, outcome.batch, reason)
     action = "invitation.link_reissued" if reason == "reissue" else "invitation.resent"
     record(session, actor, action, invitation, {"to": invitation.focal_point.email})
+    return outcome
+
+
+def link_to_new_focal_point(session: Session, actor: User, invitation: Invitation) -> Outcome:
+    """Email the invitation's new focal point a link of their own (the caller revoked the old).
+
+    Raises SendError, sending nothing, when the convening takes no invitations now.
+    """
+    check_can_send(invitation.convening)
+    outcome = Outcome(batch=new_batch(), emails=1, done=[invitation.organisation.name])
+    raw = links.issue_link(invitation)
+    _queue_invitation(session, invitation, raw, actor, outcome.batch, "focal_point")
+    record(
+        session, actor, "invitation.link_reissued", invitation, {"to": invitation.focal_point.email}
+    )
     return outcome
 
 

@@ -192,6 +192,14 @@ def batch_progress_json(convening: Convening, batch: str):
 # --- Change notifications ----------------------------------------------------------------------
 
 
+def _based_on(raw: str | None) -> int | None:
+    """The calendar sequence the notice page showed; -1 (never current) when it is garbled."""
+    if raw is None:
+        return None
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else -1
+
+
 @blueprint.route("/convenings/<id:convening_id>/invitations/notify", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, CONVENING)
 def notify_change(convening: Convening):
@@ -200,7 +208,9 @@ def notify_change(convening: Convening):
     if request.method == "POST":
         convening_id = convening.id
         try:
-            outcome = notify.notify_change(session, actor(), convening)
+            outcome = notify.notify_change(
+                session, actor(), convening, based_on=_based_on(request.form.get("based_on"))
+            )
             session.commit()
         except batches.SendError as error:
             session.rollback()

@@ -1,13 +1,18 @@
-"""Withdrawing invitations: links stop working and calendars receive a cancellation."""
+"""Withdrawing invitations: links stop working and calendars receive a cancellation.
+
+A withdrawn organisation is no longer invited in every sense: its delegates are cancelled
+exactly as when it declines (``rsvp.cancel_delegates``), so they stop counting against the
+quota and stop granting access, and inviting it again starts a fresh round.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from ..calendar import ics
-from ..models import Convening, Delegate, Invitation, InvitationStatus, User
+from ..models import Convening, Invitation, InvitationStatus, User
 from ..urls import external_url
-from . import links
+from . import delegate_mail, links, rsvp
 from .batches import Outcome, SendError, new_batch, queue_calendar_email
 from .sending import chosen_invitations, eligible, record
 
@@ -20,7 +25,6 @@ def _queue_cancellation(
     uid: str,
     sequence: int,
     batch: str,
-    delegate: Delegate | None = None,
 ) -> None:
     convening = invitation.convening
     url = external_url("convenings.show", convening_id=convening.id)
@@ -41,7 +45,6 @@ def _queue_cancellation(
             "convening": convening,
             "invitation": invitation,
             "name": name,
-            "delegate": delegate,
         },
         calendar=calendar,
         cancel=True,
@@ -63,25 +66,27 @@ def withdraw(session: Session, actor: User, convening: Convening, ids: list[int]
     outcome = Outcome(batch=new_batch(), skipped=skipped)
     for invitation in chosen:
         before = invitation.status
+        named = rsvp.named_delegates(session, invitation)
         invitation.status = InvitationStatus.WITHDRAWN
         links.revoke_link(invitation)
         if before != InvitationStatus.DRAFT:
-            _tell_withdrawn(session, invitation, outcome)
-        record(
-            session,
-            actor,
-            "invitation.withdrawn",
-            invitation,
-            {"status": [before.value, InvitationStatus.WITHDRAWN.value]},
+            _tell_focal_point(session, invitation, outcome)
+        rsvp.cancel_delegates(
+            session, invitation, named, delegate_mail.WITHDRAWN, batch=outcome.batch
         )
+        outcome.emails += len(named)
+        changes = {"status": [before.value, InvitationStatus.WITHDRAWN.value]}
+        if named:
+            changes["cancelled_delegates"] = rsvp.cancelled_names(named)
+        record(session, actor, "invitation.withdrawn", invitation, changes)
         outcome.done.append(invitation.organisation.name)
     if not outcome.emails:
         outcome.batch = None
     return outcome
 
 
-def _tell_withdrawn(session: Session, invitation: Invitation, outcome: Outcome) -> None:
-    """Cancel the focal point's and each delegate's calendar event (higher SEQUENCE)."""
+def _tell_focal_point(session: Session, invitation: Invitation, outcome: Outcome) -> None:
+    """Cancel the focal point's calendar event (higher SEQUENCE)."""
     convening, contact = invitation.convening, invitation.focal_point
     invitation.calendar_sequence += 1
     if contact is not None and contact.email and not contact.is_archived:
@@ -97,16 +102,3 @@ def _tell_withdrawn(session: Session, invitation: Invitation, outcome: Outcome) 
         outcome.emails += 1
     else:
         outcome.unreachable.append(invitation.organisation.name)
-    for delegate in invitation.active_delegates:
-        delegate.calendar_sequence += 1
-        _queue_cancellation(
-            session,
-            invitation,
-            delegate.email,
-            delegate.name,
-            ics.delegate_uid(convening, delegate.id),
-            convening.calendar_sequence + delegate.calendar_sequence,
-            outcome.batch,
-            delegate,
-        )
-        outcome.emails += 1

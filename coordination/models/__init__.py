@@ -32,7 +32,13 @@ from .enums import (
     TeamRole,
     TokenPurpose,
 )
-from .invitation import ANSWERED_STATUSES, PARTICIPATING_STATUSES, Delegate, Invitation
+from .invitation import (
+    ANSWERED_STATUSES,
+    PARTICIPATING_STATUSES,
+    Delegate,
+    DelegateMail,
+    Invitation,
+)
 from .organisation import Contact, Organisation, OrganisationSector
 from .outbox import OutboxMessage
 from .user import SignInThrottle, User, UserToken
@@ -61,6 +67,7 @@ __all__ = [
     "Convening",
     "ConveningStatus",
     "Delegate",
+    "DelegateMail",
     "DelegateStatus",
     "Document",
     "DocumentVersion",

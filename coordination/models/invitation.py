@@ -50,9 +50,9 @@ class Invitation(Base):
     seat_quota: Mapped[int] = mapped_column(default=2)
     focal_point_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
     note: Mapped[str] = mapped_column(Text, default="")
-    # The focal point's link: only its hash is kept; it works until token_expires_at.
+    # The focal point's link: only its hash is kept. It works until the convening ends, read
+    # from the convening each time, so rescheduling moves it (see invitations.links).
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -121,3 +121,21 @@ class Delegate(Base):
 
     invitation: Mapped[Invitation] = relationship(back_populates="delegates")
     checked_in_by: Mapped[User | None] = relationship()
+
+
+class DelegateMail(Base):
+    """One delegate email (with its calendar file) sent because of a change to an invitation.
+
+    Kept to cap how much such mail one invitation, or one address, receives in an hour.
+    """
+
+    __tablename__ = "delegate_mail"
+    __table_args__ = (
+        Index("ix_delegate_mail_invitation_queued", "invitation_id", "queued_at"),
+        Index("ix_delegate_mail_address_queued", "address_normalized", "queued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"))
+    address_normalized: Mapped[str] = mapped_column(String(254))
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -121,9 +121,11 @@ def test_focal_point_answers_by_emailed_link_and_names_delegates_within_quota(
 
 
 def test_mistyped_expired_and_revoked_links_say_they_no_longer_work(page, arrange, db):
-    _organiser, _convening, invitation = invited_apple(arrange, status=InvitationStatus.SENT)
+    _organiser, convening, invitation = invited_apple(arrange, status=InvitationStatus.SENT)
     raw = issue_link(invitation)
-    invitation.token_expires_at = utcnow() - timedelta(minutes=1)
+    planned = convening.starts_at, convening.ends_at
+    # Links work until the convening ends: move it into the past for a moment.
+    convening.starts_at, convening.ends_at = utcnow() - timedelta(hours=3), utcnow()
     db.commit()
 
     response = page.goto(f"/rsvp/{raw}")
@@ -133,6 +135,7 @@ def test_mistyped_expired_and_revoked_links_say_they_no_longer_work(page, arrang
     expect(page.get_by_text("ask the organisers who invited you for a new link")).to_be_visible()
     expect(page.get_by_text("Apple")).to_have_count(0)
 
+    convening.starts_at, convening.ends_at = planned
     raw = issue_link(invitation)
     db.commit()
     page.goto(f"/rsvp/{raw[:-1]}")

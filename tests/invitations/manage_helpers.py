@@ -10,7 +10,14 @@ from urllib.parse import urlsplit
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from coordination.models import AuditEvent, Contact, Invitation, InvitationStatus, OutboxMessage
+from coordination.models import (
+    AuditEvent,
+    Contact,
+    Convening,
+    Invitation,
+    InvitationStatus,
+    OutboxMessage,
+)
 
 LINK = re.compile(r"https?://\S+/rsvp/[A-Za-z0-9_\-]+")
 START = datetime(2030, 1, 15, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles (PST)
@@ -68,6 +75,30 @@ def audit_actions(db, convening_id: int) -> list[str]:
             .order_by(AuditEvent.id)
         )
     )
+
+
+def edit_form(convening: Convening, **changes) -> dict[str, str]:
+    """The convening's edit form as a browser posts it, with some fields changed."""
+    data = {
+        "title": convening.title,
+        "codename": convening.codename or "",
+        "summary": convening.summary or "",
+        "host_organisation_id": "",
+        "venue_name": convening.venue_name or "",
+        "venue_address": convening.venue_address or "",
+        "venue_room": convening.venue_room or "",
+        "remote_url": convening.remote_url or "",
+        "timezone": convening.timezone,
+        "starts_at": convening.local_start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": convening.local_end.strftime("%Y-%m-%dT%H:%M"),
+        "rsvp_deadline": "",
+        "sensitivity": convening.sensitivity,
+        "series_id": "",
+        "new_series_name": "",
+        "version": str(convening.version),
+    }
+    data.update(changes)
+    return data
 
 
 def error_beside(page: str, field: str) -> str:

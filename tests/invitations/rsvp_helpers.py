@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -171,6 +172,30 @@ def text_of(response) -> str:
     """The page's text with tags removed and whitespace collapsed."""
     body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
     return " ".join(html.unescape(body).split())
+
+
+def fire_at_once(clients, url: str, forms: list[dict]) -> list[tuple[int, str]]:
+    """Post each form from its own browser at the same moment; answer (status, page text)."""
+    barrier = threading.Barrier(len(clients))
+    results: list[tuple[int, str] | None] = [None] * len(clients)
+    errors: list[BaseException] = []
+
+    def post(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            response = clients[index].post(url, data=forms[index])
+            results[index] = (response.status_code, text_of(response))
+        except BaseException as error:  # reported by the main thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert all(result is not None for result in results)
+    return results
 
 
 def past(**delta) -> datetime:

@@ -15,6 +15,7 @@ from .manage_helpers import (
     Scene,
     audit_actions,
     calendar_of,
+    edit_form,
     event_of,
     outbox,
     text_of,
@@ -24,30 +25,6 @@ from .manage_helpers import (
 @pytest.fixture
 def scene(make, auth) -> Scene:
     return Scene(make, auth)
-
-
-def edit_form(convening: Convening, **changes) -> dict[str, str]:
-    """The convening's edit form as a browser posts it, with some fields changed."""
-    data = {
-        "title": convening.title,
-        "codename": convening.codename or "",
-        "summary": convening.summary or "",
-        "host_organisation_id": "",
-        "venue_name": convening.venue_name or "",
-        "venue_address": convening.venue_address or "",
-        "venue_room": convening.venue_room or "",
-        "remote_url": convening.remote_url or "",
-        "timezone": convening.timezone,
-        "starts_at": convening.local_start.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": convening.local_end.strftime("%Y-%m-%dT%H:%M"),
-        "rsvp_deadline": "",
-        "sensitivity": convening.sensitivity,
-        "series_id": "",
-        "new_series_name": "",
-        "version": str(convening.version),
-    }
-    data.update(changes)
-    return data
 
 
 def send_all(client, scene) -> None:
@@ -195,3 +172,90 @@ def test_changes_before_anything_was_sent_need_no_notice(client, db, scene):
     assert convening_now(db, scene).calendar_sequence == 1
     page = text_of(client.get(f"/convenings/{scene.convening.id}/invitations/notify"))
     assert "No change of time, place or status is waiting to be announced." in page
+
+
+def test_notify_with_nothing_changed_sends_nothing_and_says_so(client, db, scene, invited):
+    sent_before = len(outbox(db))
+
+    page = text_of(client.get(f"/convenings/{scene.convening.id}/invitations/notify"))
+    response = client.post(
+        f"/convenings/{scene.convening.id}/invitations/notify", follow_redirects=True
+    )
+
+    assert "There is nothing to send." in page
+    assert "Notify 3 people" not in page
+    assert (
+        "Nothing the people invited see (time, place or status) has changed since they were "
+        "last told, so nothing was sent."
+    ) in text_of(response)
+    assert len(outbox(db)) == sent_before
+    assert "invitations.change_notified" not in audit_actions(db, scene.convening.id)
+
+
+def test_notify_pressed_twice_sends_once(client, db, scene, invited):
+    client.post(
+        f"/convenings/{scene.convening.id}/edit",
+        data=edit_form(scene.convening, venue_room="Small Hall"),
+    )
+    form = {"based_on": str(convening_now(db, scene).calendar_sequence)}
+    sent_before = len(outbox(db))
+
+    first = client.post(f"/convenings/{scene.convening.id}/invitations/notify", data=form)
+    second = client.post(
+        f"/convenings/{scene.convening.id}/invitations/notify", data=form, follow_redirects=True
+    )
+
+    assert first.status_code == 302
+    assert len(outbox(db)) - sent_before == 3
+    assert "nothing was sent" in text_of(second)
+    assert audit_actions(db, scene.convening.id).count("invitations.change_notified") == 1
+
+
+def test_notify_based_on_an_older_page_sends_nothing(client, db, scene, invited):
+    client.post(
+        f"/convenings/{scene.convening.id}/edit",
+        data=edit_form(scene.convening, venue_room="Small Hall"),
+    )
+    seen = convening_now(db, scene).calendar_sequence
+    client.post(
+        f"/convenings/{scene.convening.id}/edit",
+        data=edit_form(convening_now(db, scene), venue_room="Annex"),
+    )
+    sent_before = len(outbox(db))
+
+    response = client.post(
+        f"/convenings/{scene.convening.id}/invitations/notify",
+        data={"based_on": str(seen)},
+        follow_redirects=True,
+    )
+
+    assert "The convening changed again while you were looking at this page" in text_of(response)
+    assert len(outbox(db)) == sent_before
+
+
+def test_notify_page_form_carries_the_state_it_shows(client, db, scene, invited):
+    client.post(
+        f"/convenings/{scene.convening.id}/edit",
+        data=edit_form(scene.convening, venue_room="Small Hall"),
+    )
+
+    page = client.get(f"/convenings/{scene.convening.id}/invitations/notify")
+
+    sequence = convening_now(db, scene).calendar_sequence
+    assert f'name="based_on" value="{sequence}"' in page.get_data(as_text=True)
+
+
+def test_a_change_made_and_undone_needs_no_notice(client, db, scene, invited):
+    client.post(
+        f"/convenings/{scene.convening.id}/edit",
+        data=edit_form(scene.convening, venue_room="Small Hall"),
+    )
+    client.post(
+        f"/convenings/{scene.convening.id}/edit",
+        data=edit_form(convening_now(db, scene), venue_room="Great Hall"),
+    )
+    sent_before = len(outbox(db))
+
+    client.post(f"/convenings/{scene.convening.id}/invitations/notify")
+
+    assert len(outbox(db)) == sent_before

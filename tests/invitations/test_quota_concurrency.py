@@ -6,36 +6,11 @@ releases them together.
 
 from __future__ import annotations
 
-import threading
-
 from coordination.models import InvitationStatus
 
-from .rsvp_helpers import delegate_data, delegates_of, invite, open_link, text_of
+from .rsvp_helpers import delegate_data, delegates_of, fire_at_once, invite, open_link
 
 THREADS = 10
-
-
-def _fire_at_once(clients, url: str, forms: list[dict]) -> list[tuple[int, str]]:
-    barrier = threading.Barrier(len(clients))
-    results: list[tuple[int, str] | None] = [None] * len(clients)
-    errors: list[BaseException] = []
-
-    def post(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            response = clients[index].post(url, data=forms[index])
-            results[index] = (response.status_code, text_of(response))
-        except BaseException as error:  # reported by the main thread below
-            errors.append(error)
-
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    assert all(result is not None for result in results)
-    return results
 
 
 def _browsers(app, invited) -> list:
@@ -52,7 +27,7 @@ def test_simultaneous_delegates_never_exceed_quota(app, make, db):
     clients = _browsers(app, invited)
     forms = [delegate_data(email=f"racer{i}@example.org") for i in range(THREADS)]
 
-    results = _fire_at_once(clients, f"{invited.answer_url}/delegates", forms)
+    results = fire_at_once(clients, f"{invited.answer_url}/delegates", forms)
 
     codes = sorted(code for code, _ in results)
     assert 500 not in codes
@@ -68,7 +43,7 @@ def test_simultaneous_same_delegate_is_named_once(app, make, db):
     clients = _browsers(app, invited)
     forms = [delegate_data(email="same@example.org") for _ in range(THREADS)]
 
-    results = _fire_at_once(clients, f"{invited.answer_url}/delegates", forms)
+    results = fire_at_once(clients, f"{invited.answer_url}/delegates", forms)
 
     codes = [code for code, _ in results]
     assert codes.count(303) == 1

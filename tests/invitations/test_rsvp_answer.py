@@ -100,7 +100,7 @@ def test_decline_confirmed_cancels_delegates_and_tells_them(app, client, make, d
     event = event_of(message)
     assert str(event["STATUS"]) == "CANCELLED"
     (event_row,) = audit_events(db, "invitation.answered")
-    assert event_row.changes["cancelled_delegates"] == ["Tim Cook"]
+    assert event_row.changes["cancelled_delegates"] == "Tim Cook"
 
 
 def test_switching_to_tentative_updates_delegates_calendars(app, client, make, db):

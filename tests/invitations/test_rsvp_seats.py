@@ -141,11 +141,14 @@ def test_deciding_twice_or_without_request_changes_nothing(app, client, make, db
 def test_decision_on_a_changed_request_is_refused(app, client, make, db):
     invited = _requested(make, client, seats=2)
     seen_version = reload(db, invited.invitation).version
-    client.post(f"{invited.answer_url}/seats", data={"seats": "9", "reason": "More"})
     organiser = _signed_in(app, invited.organiser)
+    url = f"/invitations/{invited.invitation.id}/seats"
+    # Another organiser refuses the request and the organisation asks again meanwhile.
+    _signed_in(app, invited.organiser).post(url, data={"decision": "refuse"})
+    client.post(f"{invited.answer_url}/seats", data={"seats": "9", "reason": "More"})
 
     response = organiser.post(
-        f"/invitations/{invited.invitation.id}/seats",
+        url,
         data={"decision": "approve", "version": str(seen_version)},
         follow_redirects=True,
     )
@@ -154,6 +157,47 @@ def test_decision_on_a_changed_request_is_refused(app, client, make, db):
     invitation = reload(db, invited.invitation)
     assert invitation.seat_quota == 1
     assert invitation.extra_seats_status == SeatRequestStatus.PENDING
+    assert invitation.extra_seats_requested == 9
+
+
+def test_second_request_while_one_waits_is_refused_and_mails_nobody(app, client, make, db):
+    invited = _requested(make, client, seats=2)
+    mailed_before = len(messages_to(db, invited.organiser.email))
+
+    response = client.post(f"{invited.answer_url}/seats", data={"seats": "9", "reason": "More"})
+
+    assert response.status_code == 400
+    assert "Your request for 2 more seats is waiting for the organisers' decision" in text_of(
+        response
+    )
+    assert len(messages_to(db, invited.organiser.email)) == mailed_before == 1
+    invitation = reload(db, invited.invitation)
+    assert (invitation.extra_seats_requested, invitation.extra_seats_reason) == (2, "Our CEO")
+    assert len(audit_events(db, "invitation.seats_requested")) == 1
+
+
+def test_answer_page_offers_no_new_request_while_one_waits(app, client, make):
+    invited = _requested(make, client, seats=2)
+
+    page = client.get(invited.answer_url)
+
+    assert "you can ask again once they have answered" in text_of(page)
+    assert "Ask for more seats" not in text_of(page)
+
+
+def test_new_request_is_accepted_once_the_organisers_have_decided(app, client, make, db):
+    invited = _requested(make, client, seats=2)
+    _signed_in(app, invited.organiser).post(
+        f"/invitations/{invited.invitation.id}/seats", data={"decision": "refuse"}
+    )
+
+    response = client.post(f"{invited.answer_url}/seats", data={"seats": "1", "reason": "Deputy"})
+
+    assert response.status_code == 303
+    invitation = reload(db, invited.invitation)
+    assert invitation.extra_seats_status == SeatRequestStatus.PENDING
+    assert invitation.extra_seats_requested == 1
+    assert len(messages_to(db, invited.organiser.email)) == 2
 
 
 def test_focal_point_cannot_decide_their_own_request(app, client, make, db):
