@@ -90,8 +90,8 @@ def answerer_for(principal: Principal, invitation: Invitation) -> Answerer:
     user = principal.user
     as_focal_point = (
         user is not None
-        and user.contact_id is not None
-        and user.contact_id == invitation.focal_point_id
+        and user.proven_contact_id is not None
+        and user.proven_contact_id == invitation.focal_point_id
     )
     invitee = as_focal_point or holds_current_link(principal, invitation)
     return Answerer(user=user, on_behalf=not invitee)
@@ -187,13 +187,13 @@ def invitation_to_answer(
 ) -> Invitation | None:
     """The invitation to this convening that the signed-in focal point answers, if any."""
     user = principal.user
-    if user is None or user.contact_id is None:
+    if user is None or user.proven_contact_id is None:
         return None
     return session.scalar(
         select(Invitation)
         .where(
             Invitation.convening_id == convening.id,
-            Invitation.focal_point_id == user.contact_id,
+            Invitation.focal_point_id == user.proven_contact_id,
             Invitation.status.in_(PARTICIPATING_STATUSES),
         )
         .options(joinedload(Invitation.organisation))
