@@ -63,11 +63,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
 
-    from .permissions import unguarded_endpoints
+    from . import rules  # noqa: F401  (registers every domain's rules)
+    from .permissions import unguarded_endpoints, unruled_actions
 
     missing = unguarded_endpoints(app)
     if missing:
         raise ConfigurationError(f"routes without a permission rule: {', '.join(missing)}")
+    unruled = unruled_actions()
+    if unruled:
+        raise ConfigurationError(f"actions without a rule: {', '.join(unruled)}")
     return app
 
 

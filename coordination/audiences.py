@@ -26,7 +26,7 @@ from .models import (
     Organisation,
     OrganisationKind,
 )
-from .permissions import Principal
+from .principal import Principal
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from coordination.models import (
     InvitationStatus,
     OrganisationKind,
 )
-from coordination.permissions import Principal, load_principal
+from coordination.principal import Principal, load_principal
 
 COMPANY = OrganisationKind.COMPANY.value
 AGENCY = OrganisationKind.GOVERNMENT_AGENCY.value

@@ -24,6 +24,8 @@ from coordination.models import (
     TeamMembership,
     TeamRole,
 )
+from coordination.permissions import Action, can, unruled_actions
+from coordination.principal import load_principal
 
 ROLES = ("anonymous", "outsider", "participant", "coordinator", "organiser", "admin")
 
@@ -426,3 +428,8 @@ def test_every_state_change_refuses_a_missing_csrf_token(make_app, world, db):
             assert response.status_code == 400, endpoint
             assert "form has expired" in response.get_data(as_text=True), endpoint
     assert _row_counts(db) == before
+
+
+def test_every_action_has_a_rule_registered_by_its_domain(app):
+    assert unruled_actions() == []
+    assert all(isinstance(can(load_principal(None, None), action), bool) for action in Action)

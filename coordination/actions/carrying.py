@@ -14,7 +14,8 @@ from ..models import (
     User,
     utcnow,
 )
-from ..permissions import Action, Principal, can
+from ..permissions import Action, can
+from ..principal import Principal
 from .changes import add_update, check_version, refuse_if_carried
 from .rules import CLOSED_STATUSES, ActionError
 

@@ -21,7 +21,7 @@ from ..models import (
     Organisation,
 )
 from ..pagination import Page, paginate
-from ..permissions import Principal, organisation_ids_of
+from ..principal import Principal, organisation_ids_of
 from .carrying import next_convening
 from .changes import successor_of
 from .rules import CARRIED, OUTSTANDING

@@ -13,7 +13,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..permissions import Principal, organisation_ids_of
+from ..principal import Principal, organisation_ids_of
 from .changes import add_update, check_version, refuse_if_carried
 from .rules import CLOSED_STATUSES, NOTE_MAX, ActionError, clean_text
 

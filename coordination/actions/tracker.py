@@ -31,7 +31,7 @@ from ..models import (
     User,
 )
 from ..pagination import Page, paginate
-from ..permissions import Principal
+from ..principal import Principal
 from .days import Today
 
 # Columns of the board, in the order work moves through them.

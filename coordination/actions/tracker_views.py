@@ -14,7 +14,8 @@ from flask import (
 
 from ..db import get_database, get_session
 from ..pagination import page_number
-from ..permissions import Action, current_principal, guard
+from ..permissions import Action, guard
+from ..principal import current_principal
 from . import tracker
 from .days import Today
 from .tracker_forms import TrackerFilterForm

@@ -21,7 +21,8 @@ from ..form_fields import options, parse_version
 from ..ids import parse_id
 from ..models import ActionItem, Convening
 from ..pagination import page_number
-from ..permissions import Action, can, current_principal, guard, load
+from ..permissions import Action, can, guard, load
+from ..principal import current_principal
 from . import carrying, queries, rules, services, status
 from .forms import (
     ActionFilterForm,

@@ -11,6 +11,7 @@ import enum
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
+from ..admin.access import manageable_accounts
 from ..mail import MAX_ATTEMPTS
 from ..models import (
     AuditEvent,
@@ -22,7 +23,6 @@ from ..models import (
     User,
 )
 from ..pagination import Page, paginate
-from ..permissions import manageable_accounts
 
 
 class AccountFilter(enum.StrEnum):

@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..admin.access import account_manageable
 from ..auth import services as accounts
 from ..auth.services import AccountError
 from ..directory import services as directory
+from ..directory.access import organisations_administered_by
 from ..directory.rules import ContactInput
 from ..models import Contact, Organisation, User
-from ..permissions import account_manageable, organisations_administered_by
 
 ACCOUNT_FIELDS = ("name", "email", "contact_id", "is_admin")
 

@@ -8,9 +8,11 @@ from ..audit_view import describe
 from ..auth import current_actor as _actor
 from ..auth.services import AccountError
 from ..db import get_session
+from ..directory.access import administered_organisation_ids
 from ..models import User
 from ..pagination import page_number
-from ..permissions import Action, administered_organisation_ids, current_principal, guard, load
+from ..permissions import Action, guard, load
+from ..principal import current_principal
 from . import queries, services
 from .forms import AccountFilterForm, AccountForm, AuditFilterForm, OutboxFilterForm
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from ..audiences import Viewer, viewer_for
 from ..db import get_session
 from ..models import AgendaVersion, Convening, Organisation
-from ..permissions import Action, current_principal, guard, load
+from ..permissions import Action, guard, load
+from ..principal import current_principal
 from ..timezones import is_known_zone, utc_to_local, zone_names
 from . import queries
 from .diffs import CHANGE_KINDS, published_items

@@ -17,7 +17,8 @@ from ..models import (
     Invitation,
     utcnow,
 )
-from ..permissions import Principal
+from ..permissions import Action, rule
+from ..principal import Principal
 
 PDF_MEDIA_TYPE = "application/pdf"
 
@@ -83,9 +84,19 @@ def released_to(document: Document, viewer: Viewer) -> bool:
     return admits(snapshot(document.audience), viewer) and offered_to_audience(document)
 
 
+# Invitation-link holders may download too, so these are decided before sign-in.
+@rule(Action.DOWNLOAD_DOCUMENT, target=Document, before_sign_in=True, decides_existence=True)
 def may_download(principal: Principal, document: Document) -> bool:
-    """The rule behind Action.DOWNLOAD_DOCUMENT (latest version; older ones are the team's)."""
+    """Its latest version, to its audience once released; older versions are the team's."""
     return released_to(document, briefing_viewer(principal, document.convening))
+
+
+@rule(Action.VIEW_BRIEFINGS, target=Convening, before_sign_in=True)
+def _view_briefings(principal: Principal, convening: Convening) -> bool:
+    """The convening's briefings list, pack and book: whoever sees it, and link holders."""
+    if principal.sees(convening):
+        return True
+    return not convening.is_draft and bool(linked_viewer(principal, convening).organisations)
 
 
 def conceals(principal: Principal, view_args: dict) -> bool:

@@ -14,7 +14,8 @@ from ..db import get_database, get_session
 from ..errors import handle_http_error
 from ..models import Convening, Document, DocumentVersion, DownloadChannel
 from ..pagination import page_number
-from ..permissions import Action, current_principal, guard, load
+from ..permissions import Action, guard, load
+from ..principal import current_principal
 from . import delivery, receipts
 from .access import PDF_MEDIA_TYPE, briefing_viewer, conceals, watermarks
 from .book import build_book

@@ -23,7 +23,7 @@ from ..models import (
     utcnow,
 )
 from ..pagination import Page, paginate
-from ..permissions import Principal
+from ..principal import Principal
 from .access import offered_to_audience, released_to
 from .watermark import Stamp
 

@@ -30,7 +30,8 @@ from ..form_errors import attach_errors
 from ..form_fields import options, parse_version
 from ..models import Convening, Document
 from ..pagination import page_number
-from ..permissions import Action, can, current_principal, guard, load
+from ..permissions import Action, can, guard, load
+from ..principal import current_principal
 from ..storage import FileTooLarge, Staging
 from . import queries, services, uploads
 from .access import briefing_viewer, conceals

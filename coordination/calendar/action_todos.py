@@ -28,7 +28,7 @@ from ..models import (
     Delegate,
     utcnow,
 )
-from ..permissions import Principal, organisations_acted_for
+from ..principal import Principal, organisations_acted_for
 from ..urls import external_url
 
 # Done and cancelled actions stay in the feed this long, so calendars show them ticked off.

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, joinedload
 from .. import audit
 from ..audiences import Viewer, admits, viewer_for
 from ..models import AgendaItem, AgendaVersion, Convening, User
-from ..permissions import Action, Principal, can, load_principal
+from ..permissions import Action, can
+from ..principal import Principal, load_principal
 from ..tokens import hash_token, new_token
 from ..urls import external_url
 from .action_todos import feed_todos

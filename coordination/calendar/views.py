@@ -9,7 +9,8 @@ from ..audiences import viewer_for
 from ..auth import current_actor as _me
 from ..db import get_session
 from ..models import Convening
-from ..permissions import Action, current_principal, guard, load, public
+from ..permissions import Action, guard, load, public
+from ..principal import current_principal
 from . import feeds
 
 blueprint = Blueprint("calendar", __name__)

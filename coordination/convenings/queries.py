@@ -19,7 +19,7 @@ from ..models import (
     utcnow,
 )
 from ..pagination import Page, paginate
-from ..permissions import Principal
+from ..principal import Principal
 
 TABS = {
     "upcoming": "Upcoming",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..models import Convening, Series, User
 from ..pagination import Page, paginate
-from ..permissions import Principal
+from ..principal import Principal
 from .queries import visible_clause
 from .services import ConveningError
 

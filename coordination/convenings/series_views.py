@@ -8,7 +8,8 @@ from ..db import get_session
 from ..form_errors import attach_errors
 from ..models import Series
 from ..pagination import page_number
-from ..permissions import Action, current_principal, guard, load
+from ..permissions import Action, guard, load
+from ..principal import current_principal
 from . import queries
 from . import series as series_services
 from .forms import SeriesForm

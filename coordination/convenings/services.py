@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import audit
 from ..models import Convening, ConveningStatus, Series, TeamMembership, TeamRole, User, utcnow
-from ..permissions import Principal
+from ..principal import Principal
 from .validation import (
     STALE_MESSAGE,
     ConveningError,

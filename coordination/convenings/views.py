@@ -23,7 +23,8 @@ from ..invitations.notify import pending_changes
 from ..invitations.rsvp import invitation_to_answer
 from ..models import Convening
 from ..pagination import page_number
-from ..permissions import Action, can, current_principal, guard, load
+from ..permissions import Action, can, guard, load
+from ..principal import current_principal
 from ..timezones import zone_names
 from . import queries, services, validation
 from . import status as statuses

@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from ..convenings.services import dashboard_convenings
 from ..db import get_session
-from ..permissions import Action, current_principal, guard, public
+from ..permissions import Action, guard, public
+from ..principal import current_principal
 
 blueprint = Blueprint("core", __name__)
 

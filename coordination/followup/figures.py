@@ -30,7 +30,7 @@ from ..models import (
     DelegateStatus,
     Invitation,
 )
-from ..permissions import Principal
+from ..principal import Principal
 
 
 def _now(now: datetime | None) -> datetime:

@@ -34,7 +34,7 @@ from ..models import (
     User,
 )
 from ..pagination import Page, paginate
-from ..permissions import Principal
+from ..principal import Principal
 from .figures import (
     ActionFigures,
     action_figures,

@@ -23,7 +23,7 @@ from ..models import (
     Series,
 )
 from ..pagination import Page, paginate
-from ..permissions import Principal
+from ..principal import Principal
 from .figures import ActionFigures, action_figures, attended_clause, count_where, team_convenings
 
 # Organisations per page of a series' participation matrix.

@@ -7,7 +7,8 @@ from flask import Blueprint, current_app, render_template, request
 from ..db import get_session
 from ..models import Convening, Organisation, Series
 from ..pagination import page_number
-from ..permissions import Action, current_principal, guard, load
+from ..permissions import Action, guard, load
+from ..principal import current_principal
 from .history import stakeholder_history
 from .report import follow_up_report
 from .series import series_dashboard as build_series_dashboard

@@ -32,7 +32,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..permissions import Principal
+from ..principal import Principal
 from . import delegate_mail, links, mail_limits
 
 ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)

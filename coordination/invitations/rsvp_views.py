@@ -22,7 +22,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import get_session
 from ..models import Invitation, InvitationStatus
-from ..permissions import LINK_GRANTS_KEY, Action, can, current_principal, guard, load, public
+from ..permissions import Action, can, guard, load, public
+from ..principal import LINK_GRANTS_KEY, current_principal
 from . import delegates as delegate_services
 from . import rsvp
 from .links import find_by_link

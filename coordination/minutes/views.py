@@ -14,7 +14,8 @@ from ..db import get_session
 from ..form_errors import attach_errors
 from ..form_fields import parse_version
 from ..models import Convening, MinuteEntry, User
-from ..permissions import Action, can, current_principal, guard, load
+from ..permissions import Action, can, guard, load
+from ..principal import current_principal
 from . import queries, services
 from .forms import ConfirmForm, EntryVersionForm, MinuteForm
 from .services import STALE_MESSAGE, MinutesError, StaleMinutesError

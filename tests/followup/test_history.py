@@ -17,7 +17,7 @@ from coordination.models import (
     InvitationStatus,
     Organisation,
 )
-from coordination.permissions import load_principal
+from coordination.principal import load_principal
 
 NOW = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ import pytest
 from coordination.db import get_session
 from coordination.followup.series import series_dashboard
 from coordination.models import ActionStatus, Delegate, InvitationStatus, Series
-from coordination.permissions import load_principal
+from coordination.principal import load_principal
 
 NOW = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)
 
