@@ -16,13 +16,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth import current_actor as actor
 from ..db import get_session
-from ..form_errors import attach_errors
 from ..form_fields import options, parse_version
 from ..ids import parse_id
 from ..models import ActionItem, Convening
 from ..pagination import page_number
 from ..permissions import Action, can, guard, load
 from ..principal import current_principal
+from ..view_helpers import attach_errors
 from . import carrying, queries, rules, services, status
 from .forms import (
     ActionFilterForm,

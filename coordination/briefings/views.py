@@ -26,13 +26,13 @@ from ..audiences import admits, snapshot
 from ..auth import current_actor as actor
 from ..db import get_session
 from ..errors import MESSAGES, handle_http_error
-from ..form_errors import attach_errors
 from ..form_fields import options, parse_version
 from ..models import Convening, Document
 from ..pagination import page_number
 from ..permissions import Action, can, guard, load
 from ..principal import current_principal
 from ..storage import FileTooLarge, Staging
+from ..view_helpers import attach_errors
 from . import queries, services, uploads
 from .access import briefing_viewer, conceals
 from .files import describe_types, human_size

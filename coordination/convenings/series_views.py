@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from ..db import get_session
-from ..form_errors import attach_errors
 from ..models import Series
 from ..pagination import page_number
 from ..permissions import Action, guard, load
 from ..principal import current_principal
+from ..view_helpers import attach_errors
 from . import queries
 from . import series as series_services
 from .forms import SeriesForm

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from ..db import get_session
-from ..form_errors import attach_errors
 from ..models import Convening, TeamRole
 from ..permissions import Action, guard, load
+from ..view_helpers import attach_errors
 from . import team as team_services
 from .forms import AddMemberForm, RoleForm
 from .services import ConveningError

@@ -17,7 +17,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..audit_view import describe
 from ..auth import current_actor as actor
 from ..db import get_session
-from ..form_errors import attach_errors
 from ..form_fields import options, parse_version
 from ..invitations.notify import pending_changes
 from ..invitations.rsvp import invitation_to_answer
@@ -26,6 +25,7 @@ from ..pagination import page_number
 from ..permissions import Action, can, guard, load
 from ..principal import current_principal
 from ..timezones import zone_names
+from ..view_helpers import attach_errors
 from . import queries, services, validation
 from . import status as statuses
 from .forms import CloneForm, ConveningForm, StatusForm

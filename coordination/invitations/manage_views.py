@@ -12,10 +12,10 @@ from ..auth import current_actor as actor
 from ..db import get_session
 from ..directory import queries as directory_queries
 from ..directory import rules
-from ..form_errors import attach_errors
 from ..form_fields import grouped_options, options
 from ..models import Convening, Invitation, InvitationStatus, OrganisationKind
 from ..permissions import Action, guard, load
+from ..view_helpers import attach_errors
 from . import links, manage_queries, notify
 from . import manage as inviting
 from .manage import InvitationError

@@ -11,11 +11,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..audiences import Viewer, viewer_for
 from ..auth import current_actor as actor
 from ..db import get_session
-from ..form_errors import attach_errors
 from ..form_fields import parse_version
 from ..models import Convening, MinuteEntry, User
 from ..permissions import Action, can, guard, load
 from ..principal import current_principal
+from ..view_helpers import attach_errors
 from . import queries, services
 from .forms import ConfirmForm, EntryVersionForm, MinuteForm
 from .services import STALE_MESSAGE, MinutesError, StaleMinutesError
