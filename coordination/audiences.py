@@ -162,8 +162,3 @@ def apply_audience(
         links.get(org_id) or AudienceOrganisation(organisation=session.get(Organisation, org_id))
         for org_id in organisation_ids
     ]
-
-
-def viewer_for_invitation(invitation: Invitation) -> Viewer:
-    """The viewer an invitation link holder is: its organisation."""
-    return Viewer.for_organisation(invitation.organisation)

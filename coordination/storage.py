@@ -52,12 +52,6 @@ def incoming_dir() -> Path:
     return folder
 
 
-def is_inside(path: Path) -> bool:
-    """True if the path lies within the documents folder once links and dots are resolved."""
-    root = documents_root().resolve()
-    return path.resolve().is_relative_to(root)
-
-
 class FileTooLarge(Exception):
     """More bytes arrived than a stored file may have."""
 

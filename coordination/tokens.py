@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 TOKEN_BYTES = 32  # 256 bits
@@ -17,7 +16,3 @@ def new_token() -> tuple[str, str]:
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def tokens_match(raw: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_token(raw), stored_hash)

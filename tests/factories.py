@@ -6,7 +6,7 @@ import hashlib
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from coordination import storage
 from coordination.auth.passwords import hash_password
@@ -34,9 +34,17 @@ from coordination.models import (
     TeamRole,
     User,
 )
+from coordination.principal import Principal, load_principal
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
+
+
+def principal(user: User | None) -> Principal:
+    """Who acts when a test calls a service as ``user`` (None: the system), roles read now."""
+    if user is None:
+        return Principal(user=None)
+    return load_principal(object_session(user), user)
 
 
 class Factories:

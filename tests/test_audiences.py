@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coordination.audiences import Viewer, admits, snapshot, viewer_for, viewer_for_invitation
+from coordination.audiences import Viewer, admits, snapshot, viewer_for
 from coordination.models import (
     Audience,
     AudienceKind,
@@ -167,11 +167,3 @@ def test_viewer_for_an_outsider_or_nobody_signed_in(db, make, world):
 
     assert viewer_of(db, outsider, world["convening"]) == Viewer()
     assert viewer_for(db, Principal(user=None), world["convening"]) == Viewer()
-
-
-def test_viewer_for_invitation_is_its_organisation(world):
-    viewer = viewer_for_invitation(world["invitation"])
-
-    assert viewer.organisations == frozenset({(world["company"].id, COMPANY)})
-    assert admits(audience("kinds", kinds=[COMPANY]), viewer)
-    assert not admits(audience("kinds", kinds=[AGENCY]), viewer)

@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
+from ..csv_export import csv_lines
 from ..db import Database
-from ..directory.csv_io import csv_lines
 from ..models import (
     OPEN_STATUSES,
     ActionItem,

@@ -1,17 +1,16 @@
-"""The directory's CSV format: columns, reading bytes safely, writing cells safely, and
+"""The directory's CSV format: its columns, reading uploaded bytes safely, the export rows, and
 carrying an uploaded file from the preview to the confirmation without trusting the client.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import IO
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ..csv_export import csv_lines
 from ..models import Organisation
 
 COLUMNS = (
@@ -27,8 +26,6 @@ COLUMNS = (
     "contact_phone",
 )
 SECTOR_SEPARATOR = ";"
-# Spreadsheets treat a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 PREVIEW_MAX_AGE_SECONDS = 3600
 SIGNING_SALT = "coordination.directory.csv-import"
@@ -73,18 +70,6 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def escape_cell(value: str) -> str:
-    """Defeat formula injection: a cell that a spreadsheet would run starts with a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def unescape_cell(value: str) -> str:
-    """Undo ``escape_cell`` so an export imports back unchanged."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
 def _organisation_cells(organisation: Organisation) -> list[str]:
     return [
         organisation.name,
@@ -112,18 +97,6 @@ def export_rows(organisations: Iterable[Organisation]) -> Iterator[list[str]]:
                 contact.title or "",
                 contact.phone or "",
             ]
-
-
-def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    """CSV text a line at a time, cells escaped against formulas, with a byte-order mark."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    yield "\ufeff"
-    for row in rows:
-        writer.writerow([escape_cell(cell) for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
 
 
 def export_lines(organisations: Iterable[Organisation]) -> Iterator[str]:

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..csv_export import unescape_cell
 from ..models import Contact, Organisation, User
 from . import services
-from .csv_io import COLUMNS, SECTOR_SEPARATOR, CsvFileError, unescape_cell
+from .csv_io import COLUMNS, SECTOR_SEPARATOR, CsvFileError
 from .rules import ContactInput, OrganisationInput, clean_contact, clean_organisation
 
 CONTACT_COLUMNS = {
