@@ -109,23 +109,58 @@ def _finish_configuration(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .actions.tracker_views import blueprint as tracker
-    from .actions.views import blueprint as actions
-    from .admin.views import blueprint as admin
-    from .agenda.views import blueprint as agenda
-    from .auth.views import blueprint as auth
-    from .briefings.download_views import blueprint as downloads
-    from .briefings.views import blueprint as briefings
-    from .calendar.views import blueprint as calendar
-    from .convenings.views import blueprint as convenings
-    from .core.views import blueprint as core
-    from .directory.views import blueprint as directory
-    from .followup.views import blueprint as followup
-    from .invitations.views import blueprint as invitations
-    from .minutes.views import blueprint as minutes
+    from .actions import tracker_views as action_tracker_views
+    from .actions import views as action_views
+    from .admin import views as admin_views
+    from .agenda import order_views as agenda_order_views
+    from .agenda import page_views as agenda_page_views
+    from .agenda import views as agenda_views
+    from .auth import views as auth_views
+    from .briefings import download_views as briefing_download_views
+    from .briefings import views as briefing_views
+    from .calendar import views as calendar_views
+    from .convenings import series_views as convening_series_views
+    from .convenings import team_views as convening_team_views
+    from .convenings import views as convening_views
+    from .core import views as core_views
+    from .directory import csv_views as directory_csv_views
+    from .directory import views as directory_views
+    from .followup import views as followup_views
+    from .invitations import board_views as invitation_board_views
+    from .invitations import manage_views as invitation_manage_views
+    from .invitations import rsvp_views as invitation_rsvp_views
+    from .invitations import seat_views as invitation_seat_views
+    from .invitations import sending_views as invitation_sending_views
+    from .invitations import views as invitation_views
+    from .minutes import views as minutes_views
 
-    for blueprint in (core, auth, directory, convenings, invitations, minutes, calendar, admin):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(agenda)
-    for blueprint in (briefings, downloads, actions, tracker, followup):
+    # Every view module, in the order their blueprints are registered. A module registers
+    # its own routes on its package's blueprint; importing it here is what brings them in.
+    view_modules = (
+        core_views,
+        auth_views,
+        directory_views,
+        directory_csv_views,
+        convening_views,
+        convening_series_views,
+        convening_team_views,
+        invitation_views,
+        invitation_board_views,
+        invitation_manage_views,
+        invitation_sending_views,
+        invitation_rsvp_views,
+        invitation_seat_views,
+        minutes_views,
+        calendar_views,
+        admin_views,
+        agenda_views,
+        agenda_order_views,
+        agenda_page_views,
+        briefing_views,
+        briefing_download_views,
+        action_views,
+        action_tracker_views,
+        followup_views,
+    )
+    for blueprint in dict.fromkeys(module.blueprint for module in view_modules):
         app.register_blueprint(blueprint)
