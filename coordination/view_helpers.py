@@ -44,6 +44,25 @@ def attach_errors(
     return " ".join(general) or None
 
 
+def check_the_rest(
+    form: FlaskForm, check: Callable[[Any], Any], aliases: Mapping[str, str] | None = None
+) -> None:
+    """With some fields refused by the form already, show every other problem at once.
+
+    ``check(session)`` is the service's own check of the input (it writes nothing); its
+    messages go beside the fields that have none yet.
+    """
+    try:
+        check(get_session())
+    except InputError as error:
+        others = {}
+        for name, message in error.errors.items():
+            field = form._fields.get((aliases or {}).get(name, name)) if name else None
+            if field is None or not field.errors:
+                others[name] = message
+        attach_errors(form, others, aliases)
+
+
 @dataclass
 class Outcome(Generic[Result]):
     """What became of a service run: its result, or the refusal and the status to answer."""
@@ -85,9 +104,7 @@ def run_service(
 
 def _refused(error, problem, form, aliases, flash_refusal) -> Outcome:
     if problem is None:
-        problem = (
-            attach_errors(form, error.errors, aliases) if form is not None else str(error)
-        )
+        problem = attach_errors(form, error.errors, aliases) if form is not None else str(error)
     if flash_refusal and (problem or str(error)):
         flash(problem or str(error), "error")
     return Outcome(ok=False, problem=problem, status=error.status, error=error)
