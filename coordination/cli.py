@@ -158,12 +158,12 @@ def actions_remind(on, dry_run: bool) -> None:
     """Email owners what is due soon or overdue, and teams what is overdue (once a day)."""
     from .actions import reminders
     from .actions.days import Today
+    from .principal import Principal
 
     today = Today.on(on.date()) if on else Today.now()
+    due_soon_days = int(current_app.config["ACTION_DUE_SOON_DAYS"])
     with get_database().session() as session:
-        report = reminders.run(
-            session, today, int(current_app.config["ACTION_DUE_SOON_DAYS"]), dry_run=dry_run
-        )
+        report = reminders.run(session, Principal(user=None), today, due_soon_days, dry_run)
     for digests in report.queued.values():
         for digest in digests:
             label = "would send" if dry_run else "queued"

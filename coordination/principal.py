@@ -99,13 +99,14 @@ def organisations_acted_for(user: User):
     )
 
 
-def organisation_ids_of(principal: Principal) -> set[int]:
-    """The organisations the signed-in user acts for, read once per request."""
+def organisation_ids_of(principal: Principal, db=None) -> set[int]:
+    """The organisations the signed-in user acts for, read once (with ``db``, a service's
+    session, else the request's)."""
     if principal.user is None:
         return set()
     if principal._organisation_ids is None:
         principal._organisation_ids = set(
-            get_session().scalars(organisations_acted_for(principal.user))
+            (db or get_session()).scalars(organisations_acted_for(principal.user))
         )
     return principal._organisation_ids
 

@@ -11,13 +11,13 @@ from ..models import (
     ActionUpdateKind,
     Convening,
     ConveningStatus,
-    User,
     utcnow,
 )
 from ..permissions import Action, can
 from ..principal import Principal
+from ..service import InputError, NotPermitted
 from .changes import add_update, check_version, refuse_if_carried
-from .rules import CLOSED_STATUSES, ActionError
+from .rules import CLOSED_STATUSES
 
 
 def next_convening(session: Session, convening: Convening) -> Convening | None:
@@ -41,34 +41,30 @@ def next_convening(session: Session, convening: Convening) -> Convening | None:
 
 
 def carry_over(
-    session: Session,
-    actor: User,
-    action: ActionItem,
-    version: int | None = None,
-    principal: Principal | None = None,
+    session: Session, principal: Principal, action: ActionItem, version: int | None = None
 ) -> ActionItem:
     """Continue an open action in the series' next convening, keeping its history.
 
-    With a ``principal``, the next convening must be one whose actions they manage too.
+    A person carrying it over must manage the next convening's actions too (the system may).
     """
     if version is not None:
         check_version(action, version)
     refuse_if_carried(session, action)
     if action.status in CLOSED_STATUSES:
-        raise ActionError(
+        raise InputError(
             f"This action is {action.status.label.lower()}; only open actions are carried over."
         )
     source = action.convening
     target = next_convening(session, source)
     if target is None:
         where = "its series" if source.series_id else "a series"
-        raise ActionError(
+        raise InputError(
             f"There is no later convening in {where} to carry it over to."
             if source.series_id
             else "This convening is not part of a series, so there is no next convening."
         )
-    if principal is not None and not can(principal, Action.MANAGE_ACTIONS, target):
-        raise ActionError(
+    if principal.user is not None and not can(principal, Action.MANAGE_ACTIONS, target):
+        raise NotPermitted(
             f"Only the team of {target.title} can carry actions over to it; ask its organisers."
         )
     successor = ActionItem(
@@ -82,8 +78,9 @@ def carry_over(
         due_on=action.due_on,
         priority=action.priority,
         status=action.status,
-        created_by_id=actor.id,
+        created_by_id=principal.user.id if principal.user else None,
     )
+    actor = principal.user
     now = utcnow()
     action.carried_over_at = now
     add_update(

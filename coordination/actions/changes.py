@@ -12,7 +12,7 @@ from ..models import (
     ActionUpdateKind,
     User,
 )
-from .rules import ActionError, StaleActionError
+from ..service import InputError, StaleError
 
 
 def describe(action: ActionItem) -> dict[str, object]:
@@ -63,7 +63,7 @@ def add_update(
 
 def check_version(action: ActionItem, version: int | None) -> None:
     if version is None or version != action.version:
-        raise StaleActionError()
+        raise StaleError()
 
 
 def successor_of(session: Session, action: ActionItem) -> ActionItem | None:
@@ -79,4 +79,4 @@ def refuse_if_carried(session: Session, action: ActionItem) -> None:
         return
     successor = successor_of(session, action)
     where = f" to {successor.convening.title}" if successor else ""
-    raise ActionError(f"This action was carried over{where}; change it there.")
+    raise InputError(f"This action was carried over{where}; change it there.")

@@ -3,6 +3,8 @@
 Each recipient gets at most one digest of each kind a day. The ActionReminder row (unique per
 address, kind and day) is the claim: it is inserted in the same transaction as the queued
 message, so a second run on the same day, or one racing this one, sends nothing twice.
+``claim_and_queue`` is the service; ``run`` is the job (the command line's, the worker's),
+which commits each digest on its own so one run never holds the others' claims for long.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ..models import (
     TeamMembership,
     User,
 )
+from ..principal import Principal
 from ..urls import external_url
 from .days import Today
 from .tracker import owner_label
@@ -258,26 +261,27 @@ def render(digest: Digest, on: date, due_soon_days: int) -> Rendered:
     )
 
 
-def claim_and_queue(session: Session, rendered: Rendered, on: date) -> bool:
-    """Record the digest as sent today and queue it, in one transaction; False if already sent.
+def claim_and_queue(session: Session, principal: Principal, rendered: Rendered, on: date) -> bool:
+    """Record the digest as sent today and queue it together; False if already sent.
 
-    A concurrent run inserting the same row waits on the unique constraint and then fails
-    here, so only one of them queues the message.
+    Sent by ``principal`` (the system, ``Principal(user=None)``, for the daily run). A
+    concurrent run inserting the same row waits on the unique constraint and then fails here,
+    so only one of them queues the message; the caller commits.
     """
     digest = rendered.digest
-    session.add(
-        ActionReminder(
-            recipient_email=digest.key,
-            kind=digest.kind,
-            sent_on=on,
-            action_count=len(digest.lines),
-        )
-    )
-    mail.queue(session, [digest.email], rendered.subject, rendered.text, rendered.html)
     try:
-        session.commit()
+        with session.begin_nested():
+            session.add(
+                ActionReminder(
+                    recipient_email=digest.key,
+                    kind=digest.kind,
+                    sent_on=on,
+                    action_count=len(digest.lines),
+                )
+            )
+            mail.queue(session, [digest.email], rendered.subject, rendered.text, rendered.html)
+            session.flush()
     except IntegrityError:
-        session.rollback()
         return False
     return True
 
@@ -294,12 +298,17 @@ def already_sent(session: Session, on: date) -> set[tuple[str, ReminderKind]]:
 
 
 def run(
-    session: Session, today: Today | date, due_soon_days: int, dry_run: bool = False
+    session: Session,
+    principal: Principal,
+    today: Today | date,
+    due_soon_days: int,
+    dry_run: bool = False,
 ) -> RunReport:
     """Send today's digests that have not been sent yet (or, in a dry run, say which would be).
 
     Each action is judged on its own convening's date; the run's day (UTC, or the day given)
-    names the digests, so a second run that day sends nothing again.
+    names the digests, so a second run that day sends nothing again. Each digest is committed
+    as soon as it is claimed.
     """
     today = Today.coerce(today)
     on = today.reference
@@ -317,10 +326,12 @@ def run(
             report.skipped.setdefault(digest.kind, []).append(digest)
     for rendered in pending:
         digest = rendered.digest
-        if dry_run or claim_and_queue(session, rendered, on):
+        if dry_run:
+            report.queued.setdefault(digest.kind, []).append(digest)
+        elif claim_and_queue(session, principal, rendered, on):
+            session.commit()
             report.queued.setdefault(digest.kind, []).append(digest)
         else:
             report.skipped.setdefault(digest.kind, []).append(digest)
-    if dry_run:
-        session.rollback()
+    session.rollback()
     return report

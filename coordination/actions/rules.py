@@ -1,4 +1,4 @@
-"""Rules every change of an action item checks: limits, errors, the input and its choices."""
+"""Rules every change of an action item checks: limits, the input and its choices."""
 
 from __future__ import annotations
 
@@ -23,11 +23,8 @@ from ..models import (
     TeamMembership,
     User,
 )
+from ..service import InputError
 
-STALE_MESSAGE = (
-    "This action was changed by someone else meanwhile; reload it to see their changes "
-    "before making yours."
-)
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20000
 NOTE_MAX = 5000
@@ -48,23 +45,9 @@ FIELD_NAMES = {
 }
 
 
-class ActionError(ValueError):
-    """Input that breaks a rule; ``errors`` maps form fields to messages."""
-
-    def __init__(self, errors: dict[str, str] | str, field_name: str = ""):
-        self.errors = errors if isinstance(errors, dict) else {field_name: errors}
-        super().__init__(" ".join(self.errors.values()))
-
-
-class StaleActionError(ActionError):
-    """Someone else saved the action after this form was loaded."""
-
-    def __init__(self):
-        super().__init__(STALE_MESSAGE)
-
-
-class BulkActionError(ActionError):
-    """Some rows of a bulk entry break a rule; nothing was created."""
+class BulkActionError(InputError):
+    """Some rows of a bulk entry break a rule; nothing was created. ``rows`` holds each
+    faulty row's messages by field, by the row's index."""
 
     def __init__(self, rows: dict[int, dict[str, str]], general: dict[str, str] | None = None):
         self.rows = rows

@@ -1,7 +1,8 @@
-"""Rules for action items: creating one or several and editing them.
+"""Changing action items: creating one or several and editing them.
 
 Input checks live in ``rules``, status and notes in ``status``, carrying over in
-``carrying``, reading in ``queries``. Every change is audited.
+``carrying``, reading in ``queries``. Each service takes the session and the acting principal,
+refuses with the service contract's errors, audits what it changes and never commits.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from ..models import (
     ActionStatus,
     ActionUpdateKind,
     Convening,
-    User,
 )
+from ..principal import Principal
+from ..service import InputError
 from .carrying import carry_over, next_convening
 from .changes import add_update, check_version, describe, refuse_if_carried
 from .queries import (
@@ -36,14 +38,11 @@ from .rules import (
     FIELD_NAMES,
     NOTE_MAX,
     OUTSTANDING,
-    STALE_MESSAGE,
     TITLE_MAX,
-    ActionError,
     ActionInput,
     BulkActionError,
     BulkRow,
     Choices,
-    StaleActionError,
     check_links,
     choices,
     resolve,
@@ -56,10 +55,8 @@ __all__ = [
     "DESCRIPTION_MAX",
     "NOTE_MAX",
     "OUTSTANDING",
-    "STALE_MESSAGE",
     "TITLE_MAX",
     "ActionDetails",
-    "ActionError",
     "ActionInput",
     "ActionRow",
     "BulkActionError",
@@ -67,7 +64,6 @@ __all__ = [
     "Choices",
     "HistoryEntry",
     "ListFilters",
-    "StaleActionError",
     "carry_over",
     "choices",
     "convening_actions",
@@ -87,9 +83,12 @@ __all__ = [
 
 
 def _new_action(
-    session: Session, actor: User, convening: Convening, values: dict[str, object]
+    session: Session, principal: Principal, convening: Convening, values: dict[str, object]
 ) -> ActionItem:
-    action = ActionItem(convening=convening, created_by_id=actor.id, status=ActionStatus.OPEN)
+    actor = principal.user
+    action = ActionItem(
+        convening=convening, created_by_id=actor.id if actor else None, status=ActionStatus.OPEN
+    )
     for name, value in values.items():
         setattr(action, name, value)
     add_update(action, actor, ActionUpdateKind.CREATED, new=ActionStatus.OPEN)
@@ -107,18 +106,18 @@ def _new_action(
 
 
 def create_action(
-    session: Session, actor: User, convening: Convening, data: ActionInput
+    session: Session, principal: Principal, convening: Convening, data: ActionInput
 ) -> ActionItem:
     """Record one action agreed at the convening, owned by an organisation and/or a person."""
     values, errors = resolve(session, convening, data)
     if errors:
-        raise ActionError(errors)
-    return _new_action(session, actor, convening, values)
+        raise InputError(errors)
+    return _new_action(session, principal, convening, values)
 
 
 def create_actions(
     session: Session,
-    actor: User,
+    principal: Principal,
     convening: Convening,
     rows: list[BulkRow],
     agenda_item_id: int | None = None,
@@ -150,18 +149,22 @@ def create_actions(
         general["rows"] = "Write at least one action: a title and the organisation that owns it."
     if row_errors or general:
         raise BulkActionError(row_errors, general)
-    return [_new_action(session, actor, convening, row_values) for row_values in checked]
+    return [_new_action(session, principal, convening, row_values) for row_values in checked]
 
 
 def edit_action(
-    session: Session, actor: User, action: ActionItem, data: ActionInput, version: int | None
+    session: Session,
+    principal: Principal,
+    action: ActionItem,
+    data: ActionInput,
+    version: int | None,
 ) -> bool:
     """Change or reassign an action; the history names the fields changed. False if none."""
     check_version(action, version)
     refuse_if_carried(session, action)
     values, errors = resolve(session, action.convening, data)
     if errors:
-        raise ActionError(errors)
+        raise InputError(errors)
     before = describe(action)
     for name, value in values.items():
         setattr(action, name, value)
@@ -169,9 +172,14 @@ def edit_action(
     if not changes:
         return False
     named = ", ".join(FIELD_NAMES[name] for name in changes)
-    add_update(action, actor, ActionUpdateKind.EDITED, note=f"Changed {named}.")
+    add_update(action, principal.user, ActionUpdateKind.EDITED, note=f"Changed {named}.")
     session.flush()
     audit.record(
-        session, actor, "action.updated", action, changes=changes, convening_id=action.convening_id
+        session,
+        principal.user,
+        "action.updated",
+        action,
+        changes=changes,
+        convening_id=action.convening_id,
     )
     return True

@@ -10,43 +10,45 @@ from ..models import (
     ActionStatus,
     ActionUpdate,
     ActionUpdateKind,
-    User,
     utcnow,
 )
 from ..principal import Principal, organisation_ids_of
+from ..service import InputError
 from .changes import add_update, check_version, refuse_if_carried
-from .rules import CLOSED_STATUSES, NOTE_MAX, ActionError, clean_text
+from .rules import CLOSED_STATUSES, NOTE_MAX, clean_text
 
 
 def _author_organisation_id(
-    actor: User, action: ActionItem, principal: Principal | None
+    session: Session, principal: Principal, action: ActionItem
 ) -> int | None:
     """The organisation the author wrote for: their own, or the owner one they act for."""
-    if principal is not None and action.owner_organisation_id in organisation_ids_of(principal):
+    if principal.user is None:
+        return None
+    if action.owner_organisation_id in organisation_ids_of(principal, session):
         return action.owner_organisation_id
-    return actor.organisation_id
+    return principal.user.organisation_id
 
 
 def update_status(
     session: Session,
-    actor: User,
+    principal: Principal,
     action: ActionItem,
     status: ActionStatus | None,
     note: str,
     version: int | None,
-    principal: Principal | None = None,
 ) -> ActionUpdate:
     """Change the status and/or add a progress note: the only change owners may make."""
     check_version(action, version)
     refuse_if_carried(session, action)
     note = clean_text(note)
     if len(note) > NOTE_MAX:
-        raise ActionError(f"Keep the note under {NOTE_MAX} characters.", "note")
+        raise InputError(f"Keep the note under {NOTE_MAX} characters.", "note")
     new = status or action.status
     changed = new != action.status
     if not changed and not note:
-        raise ActionError("Choose a new status or write a progress note.", "note")
-    organisation_id = _author_organisation_id(actor, action, principal)
+        raise InputError("Choose a new status or write a progress note.", "note")
+    actor = principal.user
+    organisation_id = _author_organisation_id(session, principal, action)
     old = action.status
     if changed:
         action.status = new

@@ -9,15 +9,12 @@ in their successor.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
-from ..csv_export import csv_lines
-from ..db import Database
 from ..models import (
     OPEN_STATUSES,
     ActionItem,
@@ -167,7 +164,7 @@ def filter_options(session: Session, scope: frozenset[int] | None) -> FilterOpti
     )
 
 
-def _joined(statement: Select) -> Select:
+def joined(statement: Select) -> Select:
     """The joins every tracker query filters and sorts on (all many-to-one: no duplicates)."""
     return (
         statement.join(Convening, Convening.id == ActionItem.convening_id)
@@ -187,7 +184,7 @@ def is_overdue_clause(on: Today | date):
     )
 
 
-def _conditions(scope: frozenset[int] | None, filters: TrackerFilters, on: Today | date) -> list:
+def conditions_for(scope: frozenset[int] | None, filters: TrackerFilters, on: Today | date) -> list:
     conditions = [_in_scope(scope), ActionItem.carried_over_at.is_(None)]
     if filters.statuses:
         conditions.append(ActionItem.status.in_(sorted(s.value for s in filters.statuses)))
@@ -212,7 +209,7 @@ def _conditions(scope: frozenset[int] | None, filters: TrackerFilters, on: Today
     return conditions
 
 
-def _order(sort: str) -> list:
+def sort_order(sort: str) -> list:
     tie = ActionItem.id
     match sort:
         case "due_late":
@@ -243,8 +240,8 @@ def actions_query(
     scope: frozenset[int] | None, filters: TrackerFilters, on: Today | date
 ) -> Select:
     """The filtered, sorted actions with their convening and owners loaded in the same query."""
-    statement = _joined(select(ActionItem)).where(*_conditions(scope, filters, on))
-    return _loading(statement).order_by(*_order(filters.sort))
+    statement = joined(select(ActionItem)).where(*conditions_for(scope, filters, on))
+    return _loading(statement).order_by(*sort_order(filters.sort))
 
 
 def list_page(
@@ -256,7 +253,7 @@ def list_page(
     per_page: int,
 ) -> Page:
     """One page of the tracker's list (two queries)."""
-    count = _joined(select(func.count(ActionItem.id))).where(*_conditions(scope, filters, on))
+    count = joined(select(func.count(ActionItem.id))).where(*conditions_for(scope, filters, on))
     return paginate(session, actions_query(scope, filters, on), number, per_page, count)
 
 
@@ -282,10 +279,10 @@ def board(
 
     One query counts every column, then one per column reads its first cards.
     """
-    conditions = _conditions(scope, filters, on)
+    conditions = conditions_for(scope, filters, on)
     counts = dict(
         session.execute(
-            _joined(select(ActionItem.status, func.count()))
+            joined(select(ActionItem.status, func.count()))
             .where(*conditions)
             .group_by(ActionItem.status)
         ).all()
@@ -296,9 +293,9 @@ def board(
     cards: list[ActionItem] = []
     for status in shown:
         cards += session.scalars(
-            _loading(_joined(select(ActionItem)))
+            _loading(joined(select(ActionItem)))
             .where(*conditions, ActionItem.status == status)
-            .order_by(*_order(filters.sort))
+            .order_by(*sort_order(filters.sort))
             .limit(limit)
         ).unique()
     by_status: dict[ActionStatus, list[ActionItem]] = {status: [] for status in BOARD_STATUSES}
@@ -351,7 +348,7 @@ def organisation_totals(
     the actions and the page is cut from them, rather than scanning the actions three times.
     """
     grouped = (
-        _joined(
+        joined(
             select(
                 ActionItem.owner_organisation_id,
                 Organisation.name,
@@ -359,7 +356,7 @@ def organisation_totals(
                 *_totals_columns(on),
             )
         )
-        .where(*_conditions(scope, filters, on))
+        .where(*conditions_for(scope, filters, on))
         .group_by(ActionItem.owner_organisation_id, Organisation.name, Organisation.kind)
         .order_by(
             Organisation.name.is_(None),
@@ -376,98 +373,6 @@ def organisation_totals(
 
 
 _TOTAL_FIELDS = ("open", "in_progress", "blocked", "overdue", "done", "cancelled", "total")
-
-
-# --- CSV ---------------------------------------------------------------------------------------
-
-CSV_COLUMNS = (
-    "id",
-    "title",
-    "status",
-    "priority",
-    "due_on",
-    "overdue",
-    "convening",
-    "series",
-    "owner_organisation",
-    "organisation_kind",
-    "owner_person",
-    "description",
-    "updated_at_utc",
-)
-
-
-def csv_rows(
-    session: Session, scope: frozenset[int] | None, filters: TrackerFilters, on: Today | date
-) -> Iterator[list[str]]:
-    """Every matching action as a row of text, read in batches (one query)."""
-    statement = (
-        _joined(
-            select(
-                ActionItem.id,
-                ActionItem.title,
-                ActionItem.status,
-                ActionItem.priority,
-                ActionItem.due_on,
-                Convening.title,
-                Series.name,
-                Organisation.name,
-                Organisation.kind,
-                func.coalesce(OwnerUser.name, OwnerDelegate.name),
-                ActionItem.description,
-                ActionItem.updated_at,
-                Convening.timezone,
-            )
-        )
-        .where(*_conditions(scope, filters, on))
-        .order_by(*_order(filters.sort))
-        .execution_options(yield_per=1000)
-    )
-    today = Today.coerce(on)
-    yield list(CSV_COLUMNS)
-    for row in session.execute(statement):
-        (
-            action_id,
-            title,
-            status,
-            priority,
-            due_on,
-            convening,
-            series,
-            organisation,
-            kind,
-            person,
-            description,
-            updated_at,
-            zone,
-        ) = row
-        overdue = status in OPEN_STATUSES and due_on is not None and due_on < today.in_zone(zone)
-        yield [
-            str(action_id),
-            title,
-            status.label,
-            priority.label,
-            due_on.isoformat() if due_on else "",
-            "yes" if overdue else "no",
-            convening,
-            series or "",
-            organisation or "",
-            kind.label if kind else "",
-            person or "",
-            description or "",
-            updated_at.isoformat(timespec="seconds") if updated_at else "",
-        ]
-
-
-def stream_csv(
-    database: Database, scope: frozenset[int] | None, filters: TrackerFilters, on: Today | date
-) -> Iterator[str]:
-    """The export as it is sent: its own read session, open only while the rows stream.
-
-    The response is read after the request has ended, so it cannot use the request's session.
-    """
-    with database.session(write=False) as session:
-        yield from csv_lines(csv_rows(session, scope, filters, on))
 
 
 def owner_label(action: ActionItem) -> str:

@@ -16,7 +16,7 @@ from ..db import get_database, get_session
 from ..pagination import page_number
 from ..permissions import Action, guard
 from ..principal import current_principal
-from . import tracker
+from . import tracker, tracker_csv
 from .days import Today
 from .tracker_forms import TrackerFilterForm
 
@@ -113,7 +113,7 @@ def export_csv():
             400,
             {"Content-Type": "text/plain; charset=utf-8"},
         )
-    lines = tracker.stream_csv(
+    lines = tracker_csv.stream_csv(
         get_database(), tracker.scope_of(current_principal()), filters, _today()
     )
     response = Response(lines, content_type="text/csv; charset=utf-8")

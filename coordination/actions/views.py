@@ -12,9 +12,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth import current_actor as actor
 from ..db import get_session
 from ..form_fields import options, parse_version
 from ..ids import parse_id
@@ -22,7 +20,8 @@ from ..models import ActionItem, Convening
 from ..pagination import page_number
 from ..permissions import Action, can, guard, load
 from ..principal import current_principal
-from ..view_helpers import attach_errors
+from ..service import StaleError
+from ..view_helpers import attach_errors, run_service
 from . import carrying, queries, rules, services, status
 from .forms import (
     ActionFilterForm,
@@ -32,7 +31,7 @@ from .forms import (
     StatusForm,
 )
 from .queries import ListFilters
-from .rules import STALE_MESSAGE, ActionError, BulkActionError, StaleActionError
+from .rules import BulkActionError
 
 blueprint = Blueprint("actions", __name__)
 # The service names the owner person by its column; the form by its choice field.
@@ -75,8 +74,10 @@ def list_actions(convening: Convening):
     )
 
 
-def _render_form(convening: Convening, form: ActionForm, problem: str | None, action=None):
-    code = 400 if request.method == "POST" else 200
+def _render_form(
+    convening: Convening, form: ActionForm, problem: str | None, action=None, status=None
+):
+    code = status or (400 if request.method == "POST" else 200)
     return render_template(
         "actions/form.html", convening=convening, form=form, problem=problem, action=action
     ), code
@@ -92,28 +93,29 @@ def create(convening: Convening):
     if request.method == "GET":
         form.agenda_item_id.data = _id_argument("agenda_item")
         form.decision_id.data = _id_argument("decision")
-    problem = None
-    if form.validate_on_submit():
-        convening_id = convening.id
-        try:
-            action = services.create_action(session, actor(), convening, form.to_input())
-        except ActionError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors, OWNER_FIELD)
-        else:
-            action_id, title = action.id, action.title
-            session.commit()
-            flash(f"Action “{title}” recorded.", "success")
-            if request.form.get("then") == "another":
-                return redirect(
-                    url_for(
-                        ".create",
-                        convening_id=convening_id,
-                        agenda_item=form.agenda_item_id.data or None,
-                    )
-                )
-            return redirect(url_for(".show", action_id=action_id))
-    return _render_form(convening, form, problem)
+    if not form.validate_on_submit():
+        return _render_form(convening, form, None)
+    convening_id = convening.id
+    outcome = run_service(
+        lambda session: services.create_action(
+            session, current_principal(), convening, form.to_input()
+        ),
+        form,
+        aliases=OWNER_FIELD,
+    )
+    if not outcome.ok:
+        return _render_form(convening, form, outcome.problem, status=outcome.status)
+    action = outcome.result
+    flash(f"Action “{action.title}” recorded.", "success")
+    if request.form.get("then") == "another":
+        return redirect(
+            url_for(
+                ".create",
+                convening_id=convening_id,
+                agenda_item=form.agenda_item_id.data or None,
+            )
+        )
+    return redirect(url_for(".show", action_id=action.id))
 
 
 @blueprint.route("/convenings/<id:convening_id>/actions/bulk", methods=["GET", "POST"])
@@ -126,34 +128,31 @@ def create_bulk(convening: Convening):
     if request.method == "GET":
         form.agenda_item_id.data = _id_argument("agenda_item")
         form.decision_id.data = _id_argument("decision")
-    problem = None
+    problem, code = None, 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         convening_id = convening.id
-        try:
-            created = services.create_actions(
+        outcome = run_service(
+            lambda session: services.create_actions(
                 session,
-                actor(),
+                current_principal(),
                 convening,
                 form.to_rows(),
                 agenda_item_id=form.agenda_item_id.data,
                 decision_id=form.decision_id.data,
-            )
-        except BulkActionError as error:
-            session.rollback()
-            for index, messages in error.rows.items():
-                attach_errors(form.rows[index].form, messages, OWNER_FIELD)
-            problem = attach_errors(form, error.errors, OWNER_FIELD)
-        except ActionError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors, OWNER_FIELD)
-        else:
-            count = len(created)
-            session.commit()
+            ),
+            form,
+            aliases=OWNER_FIELD,
+        )
+        if outcome.ok:
+            count = len(outcome.result)
             flash(f"{count} action{'s' if count != 1 else ''} recorded.", "success")
             return redirect(url_for(".list_actions", convening_id=convening_id))
+        if isinstance(outcome.error, BulkActionError):
+            for index, messages in outcome.error.rows.items():
+                attach_errors(form.rows[index].form, messages, OWNER_FIELD)
+        problem, code = outcome.problem, outcome.status
     elif request.method == "POST":
         problem = "Check the rows marked below; no action was created."
-    code = 400 if request.method == "POST" else 200
     return render_template(
         "actions/bulk.html", convening=convening, form=form, problem=problem
     ), code
@@ -182,24 +181,20 @@ def edit(action: ActionItem):
         form.due_on.data = action.due_on
         form.priority.data = action.priority.value
         form.version.data = str(action.version)
-    problem = None
-    if form.validate_on_submit():
-        action_id = action.id
-        try:
-            changed = services.edit_action(
-                session, actor(), action, form.to_input(), parse_version(form.version.data)
-            )
-            session.commit()
-        except (StaleActionError, StaleDataError):
-            session.rollback()
-            problem = STALE_MESSAGE
-        except ActionError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors, OWNER_FIELD)
-        else:
-            flash("Changes saved." if changed else "Nothing was changed.", "success")
-            return redirect(url_for(".show", action_id=action_id))
-    return _render_form(convening, form, problem, action)
+    if not form.validate_on_submit():
+        return _render_form(convening, form, None, action)
+    action_id = action.id
+    outcome = run_service(
+        lambda session: services.edit_action(
+            session, current_principal(), action, form.to_input(), parse_version(form.version.data)
+        ),
+        form,
+        aliases=OWNER_FIELD,
+    )
+    if outcome.ok:
+        flash("Changes saved." if outcome.result else "Nothing was changed.", "success")
+        return redirect(url_for(".show", action_id=action_id))
+    return _render_form(convening, form, outcome.problem, action, outcome.status)
 
 
 def _refuse_draft(action: ActionItem) -> None:
@@ -209,7 +204,12 @@ def _refuse_draft(action: ActionItem) -> None:
         abort(404)
 
 
-def _render_show(action: ActionItem, form: StatusForm | None = None, problem: str | None = None):
+def _render_show(
+    action: ActionItem,
+    form: StatusForm | None = None,
+    problem: str | None = None,
+    status: int | None = None,
+):
     session = get_session()
     principal = current_principal()
     info = queries.details(session, action)
@@ -231,7 +231,7 @@ def _render_show(action: ActionItem, form: StatusForm | None = None, problem: st
         team=can(principal, Action.MANAGE_ACTIONS, action.convening),
         carry_form=CarryOverForm(formdata=None),
         may_carry=may_carry,
-    ), (400 if request.method == "POST" else 200)
+    ), status or (400 if request.method == "POST" else 200)
 
 
 @blueprint.route("/actions/<id:action_id>")
@@ -247,39 +247,30 @@ def show(action: ActionItem):
 def update(action: ActionItem):
     """Change the status or add a progress note; no other field is read from this form."""
     _refuse_draft(action)
-    session = get_session()
     form = StatusForm()
-    problem = None
-    if form.validate_on_submit():
-        action_id = action.id
-        try:
-            entry = status.update_status(
-                session,
-                actor(),
-                action,
-                form.status_value(),
-                form.note.data or "",
-                parse_version(form.version.data),
-                current_principal(),
-            )
-            kind = entry.kind
-            session.commit()
-        except (StaleActionError, StaleDataError):
-            session.rollback()
-            problem = STALE_MESSAGE
-        except ActionError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors, OWNER_FIELD)
-        else:
-            flash(
-                "Status changed." if kind.value == "status" else "Progress note added.", "success"
-            )
-            return redirect(url_for(".show", action_id=action_id, _anchor="history"))
-    if problem == STALE_MESSAGE:
+    if not form.validate_on_submit():
+        return _render_show(action, form)
+    action_id = action.id
+    outcome = run_service(
+        lambda session: status.update_status(
+            session,
+            current_principal(),
+            action,
+            form.status_value(),
+            form.note.data or "",
+            parse_version(form.version.data),
+        ),
+        form,
+        aliases=OWNER_FIELD,
+    )
+    if outcome.ok:
+        kind = outcome.result.kind
+        flash("Status changed." if kind.value == "status" else "Progress note added.", "success")
+        return redirect(url_for(".show", action_id=action_id, _anchor="history"))
+    if isinstance(outcome.error, StaleError):
         # Show the fresh action; keep what the person wrote so it is not lost.
-        session.expire_all()
         form.version.data = str(action.version)
-    return _render_show(action, form, problem)
+    return _render_show(action, form, outcome.problem, outcome.status)
 
 
 @blueprint.route("/actions/<id:action_id>/carry-over", methods=["POST"])
@@ -288,28 +279,22 @@ def update(action: ActionItem):
 )
 def carry_over(action: ActionItem):
     """Continue an open action in the series' next convening."""
-    session = get_session()
     form = CarryOverForm()
     action_id = action.id
     if not form.validate_on_submit():
         flash("The form had expired; try again.", "error")
         return redirect(url_for(".show", action_id=action_id))
-    try:
-        successor = carrying.carry_over(
-            session, actor(), action, parse_version(form.version.data), current_principal()
-        )
-        successor_id, target = successor.id, successor.convening.title
-        session.commit()
-    except (StaleActionError, StaleDataError):
-        session.rollback()
-        flash(STALE_MESSAGE, "error")
-    except ActionError as error:
-        session.rollback()
-        flash(str(error), "error")
-    else:
-        flash(f"Carried over to {target}; its history comes with it.", "success")
-        return redirect(url_for(".show", action_id=successor_id))
-    return redirect(url_for(".show", action_id=action_id))
+    outcome = run_service(
+        lambda session: carrying.carry_over(
+            session, current_principal(), action, parse_version(form.version.data)
+        ),
+        flash_refusal=True,
+    )
+    if not outcome.ok:
+        return redirect(url_for(".show", action_id=action_id))
+    successor = outcome.result
+    flash(f"Carried over to {successor.convening.title}; its history comes with it.", "success")
+    return redirect(url_for(".show", action_id=successor.id))
 
 
 @blueprint.route("/my/actions")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
@@ -15,6 +16,7 @@ from ..models import (
     Organisation,
     Series,
     TeamMembership,
+    TeamRole,
     User,
     utcnow,
 )
@@ -142,3 +144,40 @@ def organisation_choices(session: Session, keep_id: int | None = None) -> list[t
 def series_choices(session: Session) -> list[tuple[str, str]]:
     rows = session.execute(select(Series.id, Series.name).order_by(Series.name)).all()
     return [("", "Not part of a series"), *((str(id_), name) for id_, name in rows)]
+
+
+@dataclass
+class DashboardSections:
+    organising: list[Convening] = field(default_factory=list)
+    coordinating: list[Convening] = field(default_factory=list)
+    participating: list[Convening] = field(default_factory=list)
+    past: list[Convening] = field(default_factory=list)
+
+
+def dashboard_convenings(session: Session, principal: Principal) -> DashboardSections:
+    """The principal's convenings by role, upcoming first; past ones apart."""
+    ids = set(principal.team_roles) | principal.participant_convening_ids
+    sections = DashboardSections()
+    if not ids:
+        return sections
+    convenings = session.scalars(
+        select(Convening)
+        .where(Convening.id.in_(ids))
+        .options(selectinload(Convening.host_organisation), selectinload(Convening.series))
+        .order_by(Convening.starts_at)
+    ).all()
+    now = utcnow()
+    for convening in convenings:
+        role = principal.team_roles.get(convening.id)
+        if role is None and convening.status == ConveningStatus.DRAFT:
+            continue
+        if convening.ends_at < now:
+            sections.past.append(convening)
+        elif role is TeamRole.ORGANISER:
+            sections.organising.append(convening)
+        elif role is TeamRole.COORDINATOR:
+            sections.coordinating.append(convening)
+        else:
+            sections.participating.append(convening)
+    sections.past.reverse()
+    return sections

@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..models import Convening, Series, User
+from ..models import Convening, Series
 from ..pagination import Page, paginate
 from ..principal import Principal
+from ..service import InputError
 from .queries import visible_clause
-from .services import ConveningError
 
 
 def _listed(principal: Principal):
@@ -58,26 +58,28 @@ def series_convenings(session: Session, principal: Principal, series: Series) ->
     )
 
 
-def create_series(session: Session, actor: User, name: str, description: str = "") -> Series:
+def create_series(
+    session: Session, principal: Principal, name: str, description: str = ""
+) -> Series:
     """Start a series; names are unique whatever their case."""
     name = name.strip()
     if not name:
-        raise ConveningError("Enter a name.", "name")
+        raise InputError("Enter a name.", "name")
     if len(name) > 200:
-        raise ConveningError("Use 200 characters or fewer.", "name")
+        raise InputError("Use 200 characters or fewer.", "name")
     taken = session.scalar(select(Series.id).where(func.lower(Series.name) == name.lower()))
     if taken is not None:
-        raise ConveningError(f"A series named {name} already exists.", "name")
+        raise InputError(f"A series named {name} already exists.", "name")
     series = Series(name=name, description=description.replace("\r\n", "\n").strip())
     session.add(series)
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError as error:
-        raise ConveningError(f"A series named {name} already exists.", "name") from error
+        raise InputError(f"A series named {name} already exists.", "name") from error
     audit.record(
         session,
-        actor,
+        principal.user,
         "series.created",
         series,
         changes={"name": series.name, "description": series.description},

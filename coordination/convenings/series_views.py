@@ -9,12 +9,11 @@ from ..models import Series
 from ..pagination import page_number
 from ..permissions import Action, guard, load
 from ..principal import current_principal
-from ..view_helpers import attach_errors
+from ..view_helpers import run_service
 from . import queries
 from . import series as series_services
+from .blueprint import blueprint, per_page
 from .forms import SeriesForm
-from .services import ConveningError
-from .views import actor, blueprint, per_page
 
 
 @blueprint.route("/series")
@@ -47,19 +46,17 @@ def show_series(series: Series):
 def create_series():
     """Start a series to group convenings."""
     form = SeriesForm()
-    problem = None
+    problem, status = None, 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            series = series_services.create_series(
-                session, actor(), form.name.data, form.description.data or ""
-            )
-        except ConveningError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
-            session.commit()
+        outcome = run_service(
+            lambda session: series_services.create_series(
+                session, current_principal(), form.name.data, form.description.data or ""
+            ),
+            form,
+        )
+        if outcome.ok:
+            series = outcome.result
             flash(f"The series {series.name} is started.", "success")
             return redirect(url_for(".show_series", series_id=series.id))
-    status = 400 if request.method == "POST" else 200
+        problem, status = outcome.problem, outcome.status
     return render_template("convenings/series_form.html", form=form, problem=problem), status

@@ -1,37 +1,28 @@
-"""Rules for convenings: creating, editing and cloning; the dashboard's sections.
+"""Changing convenings: creating, editing and cloning.
 
-Status changes live in ``status``, the checking of input in ``validation``.
+Status changes live in ``status``, the team in ``team``, series in ``series``, the checking of
+input in ``validation``. Each service takes the session and the acting principal, refuses with
+the service contract's errors and never commits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from .. import audit
-from ..models import Convening, ConveningStatus, Series, TeamMembership, TeamRole, User, utcnow
+from ..models import Convening, ConveningStatus, Series, TeamMembership, TeamRole, User
 from ..principal import Principal
-from .validation import (
-    STALE_MESSAGE,
-    ConveningError,
-    ConveningInput,
-    StaleConveningError,
-    resolve,
-    sensitivity_labels,
-)
+from ..service import StaleError
+from .validation import ConveningInput, resolve, sensitivity_labels
 
 __all__ = [
-    "STALE_MESSAGE",
-    "ConveningError",
     "ConveningInput",
-    "StaleConveningError",
     "clone_convening",
     "create_convening",
-    "dashboard_convenings",
     "input_from",
     "sensitivity_labels",
     "update_convening",
@@ -119,8 +110,9 @@ def input_from(convening: Convening, **changes: Any) -> ConveningInput:
     return replace(base, **changes)
 
 
-def create_convening(session: Session, actor: User, data: ConveningInput) -> Convening:
+def create_convening(session: Session, principal: Principal, data: ConveningInput) -> Convening:
     """Create a draft convening with its creator as organiser."""
+    actor = principal.user
     convening = Convening(status=ConveningStatus.DRAFT, created_by_id=actor.id)
     _apply(session, actor, convening, data)
     convening.team = [TeamMembership(user=actor, role=TeamRole.ORGANISER)]
@@ -139,14 +131,15 @@ def create_convening(session: Session, actor: User, data: ConveningInput) -> Con
 
 def update_convening(
     session: Session,
-    actor: User,
+    principal: Principal,
     convening: Convening,
     data: ConveningInput,
     expected_version: int | None,
 ) -> dict[str, list[Any]]:
     """Save an edit made on the given version; answer the fields changed."""
     if expected_version != convening.version:
-        raise StaleConveningError()
+        raise StaleError()
+    actor = principal.user
     before = describe(convening)
     _apply(session, actor, convening, data)
     changes = audit.changes_between(before, describe(convening))
@@ -167,7 +160,7 @@ def update_convening(
 
 def clone_convening(
     session: Session,
-    actor: User,
+    principal: Principal,
     source: Convening,
     *,
     title: str,
@@ -180,6 +173,7 @@ def clone_convening(
 
     When the source has no series, ``new_series_name`` groups the source and the copy.
     """
+    actor = principal.user
     data = input_from(
         source,
         title=title,
@@ -223,40 +217,3 @@ def clone_convening(
         convening_id=clone.id,
     )
     return clone
-
-
-@dataclass
-class DashboardSections:
-    organising: list[Convening] = field(default_factory=list)
-    coordinating: list[Convening] = field(default_factory=list)
-    participating: list[Convening] = field(default_factory=list)
-    past: list[Convening] = field(default_factory=list)
-
-
-def dashboard_convenings(session: Session, principal: Principal) -> DashboardSections:
-    """The principal's convenings by role, upcoming first; past ones apart."""
-    ids = set(principal.team_roles) | principal.participant_convening_ids
-    sections = DashboardSections()
-    if not ids:
-        return sections
-    convenings = session.scalars(
-        select(Convening)
-        .where(Convening.id.in_(ids))
-        .options(selectinload(Convening.host_organisation), selectinload(Convening.series))
-        .order_by(Convening.starts_at)
-    ).all()
-    now = utcnow()
-    for convening in convenings:
-        role = principal.team_roles.get(convening.id)
-        if role is None and convening.status == ConveningStatus.DRAFT:
-            continue
-        if convening.ends_at < now:
-            sections.past.append(convening)
-        elif role is TeamRole.ORGANISER:
-            sections.organising.append(convening)
-        elif role is TeamRole.COORDINATOR:
-            sections.coordinating.append(convening)
-        else:
-            sections.participating.append(convening)
-    sections.past.reverse()
-    return sections

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..models import PARTICIPATING_STATUSES, Convening, ConveningStatus, Invitation, User, utcnow
-from .validation import ConveningError, StaleConveningError
+from ..models import PARTICIPATING_STATUSES, Convening, ConveningStatus, Invitation, utcnow
+from ..principal import Principal
+from ..service import InputError, StaleError
 
 ALLOWED_TRANSITIONS: dict[ConveningStatus, tuple[ConveningStatus, ...]] = {
     ConveningStatus.DRAFT: (ConveningStatus.PUBLISHED, ConveningStatus.CANCELLED),
@@ -69,17 +70,17 @@ def _transition_problem(session: Session, convening: Convening, target: Convenin
 
 def change_status(
     session: Session,
-    actor: User,
+    principal: Principal,
     convening: Convening,
     target: ConveningStatus,
     expected_version: int | None = None,
 ) -> None:
     """Move the convening to another status if the rules allow it."""
     if expected_version is not None and expected_version != convening.version:
-        raise StaleConveningError()
+        raise StaleError()
     problem = _transition_problem(session, convening, target)
     if problem:
-        raise ConveningError(problem, "status")
+        raise InputError(problem, "status")
     before = convening.status
     convening.status = target
     # Invitees' calendar files must replace the earlier copy (or cancel it).
@@ -87,7 +88,7 @@ def change_status(
     session.flush()
     audit.record(
         session,
-        actor,
+        principal.user,
         "convening.status_changed",
         convening,
         changes={"status": [before.value, target.value]},

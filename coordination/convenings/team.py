@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, joinedload
 from .. import audit, mail
 from ..auth.services import normalize_email
 from ..models import Contact, Convening, TeamMembership, TeamRole, User
+from ..principal import Principal
+from ..service import InputError
 from ..urls import external_url
-from .services import ConveningError
 
 LAST_ORGANISER = "A convening needs at least one organiser. Make someone else an organiser first."
 
@@ -68,12 +69,13 @@ def _member_label(user: User) -> str:
 
 
 def add_member(
-    session: Session, actor: User, convening: Convening, email: str, role: TeamRole
+    session: Session, principal: Principal, convening: Convening, email: str, role: TeamRole
 ) -> TeamMembership:
     """Put the account with this email on the team, and tell them."""
+    actor = principal.user
     user = session.scalar(select(User).where(User.email_normalized == normalize_email(email)))
     if user is None or not user.active:
-        raise ConveningError(
+        raise InputError(
             f"No active account has the address {email.strip()}. Create the account first.",
             "email",
         )
@@ -84,7 +86,7 @@ def add_member(
         )
     )
     if existing is not None:
-        raise ConveningError(
+        raise InputError(
             f"{user.name} is already on the team as {existing.role.label.lower()}.", "email"
         )
     membership = TeamMembership(convening=convening, user=user, role=role)
@@ -117,7 +119,7 @@ def add_member(
 
 def change_role(
     session: Session,
-    actor: User,
+    principal: Principal,
     convening: Convening,
     membership: TeamMembership,
     role: TeamRole,
@@ -128,12 +130,12 @@ def change_role(
     if before is role:
         return False
     if before is TeamRole.ORGANISER and _organiser_count(session, convening) <= 1:
-        raise ConveningError(LAST_ORGANISER, "role")
+        raise InputError(LAST_ORGANISER, "role")
     membership.role = role
     session.flush()
     audit.record(
         session,
-        actor,
+        principal.user,
         "convening.team_role_changed",
         membership,
         changes={"member": _member_label(membership.user), "role": [before.value, role.value]},
@@ -144,15 +146,15 @@ def change_role(
 
 
 def remove_member(
-    session: Session, actor: User, convening: Convening, membership: TeamMembership
+    session: Session, principal: Principal, convening: Convening, membership: TeamMembership
 ) -> None:
     """Take a member off the team, keeping at least one organiser."""
     _lock(session, convening)
     if membership.role is TeamRole.ORGANISER and _organiser_count(session, convening) <= 1:
-        raise ConveningError(LAST_ORGANISER, "")
+        raise InputError(LAST_ORGANISER, "")
     audit.record(
         session,
-        actor,
+        principal.user,
         "convening.team_member_removed",
         membership,
         changes={"member": _member_label(membership.user), "role": membership.role.value},

@@ -7,11 +7,11 @@ from flask import flash, redirect, render_template, request, url_for
 from ..db import get_session
 from ..models import Convening, TeamRole
 from ..permissions import Action, guard, load
-from ..view_helpers import attach_errors
+from ..principal import current_principal
+from ..view_helpers import run_service
 from . import team as team_services
+from .blueprint import blueprint
 from .forms import AddMemberForm, RoleForm
-from .services import ConveningError
-from .views import actor, blueprint
 
 
 def _render_team(
@@ -19,8 +19,9 @@ def _render_team(
     form: AddMemberForm | None = None,
     problem: str | None = None,
     row_errors: dict[int, str] | None = None,
+    status: int | None = None,
 ):
-    status = 400 if request.method == "POST" else 200
+    status = status or (400 if request.method == "POST" else 200)
     return render_template(
         "convenings/team.html",
         convening=convening,
@@ -50,23 +51,20 @@ def team(convening: Convening):
 def add_team_member(convening: Convening):
     """Add an account to the team as organiser or coordinator."""
     form = AddMemberForm()
-    problem = None
-    if form.validate_on_submit():
-        session = get_session()
-        convening_id = convening.id
-        try:
-            membership = team_services.add_member(
-                session, actor(), convening, form.email.data, TeamRole(form.role.data)
-            )
-        except ConveningError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
-            name, role = membership.user.name, membership.role.label.lower()
-            session.commit()
-            flash(f"{name} is now {role}.", "success")
-            return redirect(url_for(".team", convening_id=convening_id))
-    return _render_team(convening, form, problem)
+    if not form.validate_on_submit():
+        return _render_team(convening, form)
+    convening_id = convening.id
+    outcome = run_service(
+        lambda session: team_services.add_member(
+            session, current_principal(), convening, form.email.data, TeamRole(form.role.data)
+        ),
+        form,
+    )
+    if outcome.ok:
+        membership = outcome.result
+        flash(f"{membership.user.name} is now {membership.role.label.lower()}.", "success")
+        return redirect(url_for(".team", convening_id=convening_id))
+    return _render_team(convening, form, outcome.problem, status=outcome.status)
 
 
 @blueprint.route("/<id:convening_id>/team/<id:membership_id>/role", methods=["POST"])
@@ -79,20 +77,21 @@ def change_team_role(convening: Convening, membership_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
         return _render_team(convening, row_errors={membership.id: "Choose a role."})
-    session = get_session()
+    principal = current_principal()
     convening_id, name = convening.id, membership.user.name
-    myself = membership.user_id == actor().id
-    try:
-        changed = team_services.change_role(
-            session, actor(), convening, membership, TeamRole(form.role.data)
+    myself = membership.user_id == principal.user.id
+    outcome = run_service(
+        lambda session: team_services.change_role(
+            session, principal, convening, membership, TeamRole(form.role.data)
         )
-    except ConveningError as error:
-        session.rollback()
-        return _render_team(convening, row_errors={membership_id: str(error)})
-    session.commit()
-    if changed:
+    )
+    if not outcome.ok:
+        return _render_team(
+            convening, row_errors={membership_id: outcome.problem}, status=outcome.status
+        )
+    if outcome.result:
         flash(f"{name} is now {TeamRole(form.role.data).label.lower()}.", "success")
-    if changed and myself:
+    if outcome.result and myself:
         return redirect(url_for(".show", convening_id=convening_id))
     return redirect(url_for(".team", convening_id=convening_id))
 
@@ -101,18 +100,19 @@ def change_team_role(convening: Convening, membership_id: int):
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def remove_team_member(convening: Convening, membership_id: int):
     """Take a member off the team."""
-    session = get_session()
-    membership = team_services.find_member(session, convening, membership_id)
+    membership = team_services.find_member(get_session(), convening, membership_id)
     if membership is None:
         return _gone(convening.id)
+    principal = current_principal()
     convening_id, name, title = convening.id, membership.user.name, convening.title
-    myself = membership.user_id == actor().id
-    try:
-        team_services.remove_member(session, actor(), convening, membership)
-    except ConveningError as error:
-        session.rollback()
-        return _render_team(convening, row_errors={membership_id: str(error)})
-    session.commit()
+    myself = membership.user_id == principal.user.id
+    outcome = run_service(
+        lambda session: team_services.remove_member(session, principal, convening, membership)
+    )
+    if not outcome.ok:
+        return _render_team(
+            convening, row_errors={membership_id: outcome.problem}, status=outcome.status
+        )
     if myself:
         flash(f"You are no longer on the team of {title}.", "success")
         return redirect(url_for("core.dashboard"))

@@ -1,4 +1,4 @@
-"""Checking what people enter for a convening, and the errors that say what is wrong."""
+"""Checking what people enter for a convening."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Convening, Organisation, Series
+from ..service import InputError
 from ..timezones import LocalTimeError, is_known_zone, local_to_utc
 from ..urls import is_web_address
-
-STALE_MESSAGE = (
-    "This was changed by someone else while you were editing; reload to see their changes"
-)
 
 # Longest text each field takes, matching the columns.
 MAX_LENGTHS = {
@@ -28,21 +25,6 @@ MAX_LENGTHS = {
     "remote_url": 500,
     "new_series_name": 200,
 }
-
-
-class ConveningError(ValueError):
-    """Input or a request that breaks a rule; ``errors`` maps form fields to messages."""
-
-    def __init__(self, errors: dict[str, str] | str, field_name: str = ""):
-        self.errors = errors if isinstance(errors, dict) else {field_name: errors}
-        super().__init__(" ".join(self.errors.values()))
-
-
-class StaleConveningError(ConveningError):
-    """Someone else saved the convening after this form was loaded."""
-
-    def __init__(self):
-        super().__init__(STALE_MESSAGE)
 
 
 @dataclass
@@ -93,7 +75,10 @@ def find_series(session: Session, name: str) -> Series | None:
 def resolve(
     session: Session, data: ConveningInput, current: Convening | None = None
 ) -> tuple[dict[str, Any], str]:
-    """Check the input; answer the column values and the name of any series to create."""
+    """Check the input; answer the column values and the name of any series to create.
+
+    Writes nothing; refuses with every problem at once (an ``InputError`` per field).
+    """
     errors: dict[str, str] = {}
     text = {
         name: (getattr(data, name) or "").replace("\r\n", "\n").strip()
@@ -148,7 +133,7 @@ def resolve(
             new_series_name = ""
 
     if errors:
-        raise ConveningError(errors)
+        raise InputError(errors)
     values = {
         "title": text["title"],
         "codename": text["codename"] or None,

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from sqlalchemy.orm.exc import StaleDataError
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..audit_view import describe
-from ..auth import current_actor as actor
 from ..db import get_session
 from ..form_fields import options, parse_version
 from ..invitations.notify import pending_changes
@@ -25,19 +14,13 @@ from ..pagination import page_number
 from ..permissions import Action, can, guard, load
 from ..principal import current_principal
 from ..timezones import zone_names
-from ..view_helpers import attach_errors
+from ..view_helpers import check_the_rest, run_service
 from . import queries, services, validation
 from . import status as statuses
+from .blueprint import blueprint, per_page
 from .forms import CloneForm, ConveningForm, StatusForm
 from .presenters import utc_offset
-from .services import STALE_MESSAGE, ConveningError, StaleConveningError
 from .team import sorted_team
-
-blueprint = Blueprint("convenings", __name__, url_prefix="/convenings")
-
-
-def per_page() -> int:
-    return int(current_app.config["PER_PAGE"])
 
 
 def _prepare(form: ConveningForm, convening: Convening | None = None) -> None:
@@ -51,20 +34,13 @@ def _prepare(form: ConveningForm, convening: Convening | None = None) -> None:
 
 
 def _check_the_rest(form: ConveningForm, convening: Convening | None) -> None:
-    """With some fields refused already, show every other problem too, all at once."""
-    try:
-        validation.resolve(get_session(), form.to_input(), convening)
-    except ConveningError as error:
-        others = {
-            name: message
-            for name, message in error.errors.items()
-            if name not in form._fields or not form[name].errors
-        }
-        attach_errors(form, others)
+    check_the_rest(form, lambda session: validation.resolve(session, form.to_input(), convening))
 
 
-def _render_form(form: ConveningForm, convening: Convening | None, problem: str | None):
-    code = 400 if request.method == "POST" else 200
+def _render_form(
+    form: ConveningForm, convening: Convening | None, problem: str | None, status: int | None = None
+):
+    code = status or (400 if request.method == "POST" else 200)
     return render_template(
         "convenings/form.html",
         form=form,
@@ -126,53 +102,50 @@ def create():
     """Create a draft convening; its creator becomes an organiser."""
     form = ConveningForm()
     _prepare(form)
-    problem = None
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            convening = services.create_convening(session, actor(), form.to_input())
-        except ConveningError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
-            session.commit()
+        outcome = run_service(
+            lambda session: services.create_convening(
+                session, current_principal(), form.to_input()
+            ),
+            form,
+        )
+        if outcome.ok:
             flash("The convening is created as a draft: only its team can see it.", "success")
-            return redirect(url_for(".show", convening_id=convening.id))
-    elif form.is_submitted():
+            return redirect(url_for(".show", convening_id=outcome.result.id))
+        return _render_form(form, None, outcome.problem, outcome.status)
+    if form.is_submitted():
         _check_the_rest(form, None)
-    return _render_form(form, None, problem)
+    return _render_form(form, None, None)
 
 
 @blueprint.route("/<id:convening_id>/edit", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def edit(convening: Convening):
     """Edit a convening; times are entered and shown in its zone."""
-    session = get_session()
     form = ConveningForm()
     _prepare(form, convening)
     if request.method == "GET":
         form.fill_from(services.input_from(convening))
         form.version.data = str(convening.version)
-    problem = None
     if form.validate_on_submit():
         convening_id = convening.id
-        try:
-            changes = services.update_convening(
-                session, actor(), convening, form.to_input(), parse_version(form.version.data)
-            )
-            session.commit()
-        except (StaleConveningError, StaleDataError):
-            session.rollback()
-            problem = STALE_MESSAGE
-        except ConveningError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
-            flash("Changes saved." if changes else "Nothing was changed.", "success")
+        outcome = run_service(
+            lambda session: services.update_convening(
+                session,
+                current_principal(),
+                convening,
+                form.to_input(),
+                parse_version(form.version.data),
+            ),
+            form,
+        )
+        if outcome.ok:
+            flash("Changes saved." if outcome.result else "Nothing was changed.", "success")
             return redirect(url_for(".show", convening_id=convening_id))
-    elif form.is_submitted():
+        return _render_form(form, convening, outcome.problem, outcome.status)
+    if form.is_submitted():
         _check_the_rest(form, convening)
-    return _render_form(form, convening, problem)
+    return _render_form(form, convening, None)
 
 
 @blueprint.route("/<id:convening_id>/status", methods=["POST"])
@@ -183,20 +156,14 @@ def change_status(convening: Convening):
     target = form.target() if form.validate_on_submit() else None
     if target is None:
         abort(400)
-    session = get_session()
     convening_id = convening.id
-    try:
-        statuses.change_status(
-            session, actor(), convening, target, parse_version(form.version.data)
-        )
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        flash(STALE_MESSAGE, "error")
-    except ConveningError as error:
-        session.rollback()
-        flash(str(error), "error")
-    else:
+    outcome = run_service(
+        lambda session: statuses.change_status(
+            session, current_principal(), convening, target, parse_version(form.version.data)
+        ),
+        flash_refusal=True,
+    )
+    if outcome.ok:
         flash(f"The convening is now {target.label.lower()}.", "success")
     return redirect(url_for(".show", convening_id=convening_id))
 
@@ -210,28 +177,25 @@ def clone(convening: Convening):
         form.title.data = convening.title
         form.starts_at.data = convening.local_start.replace(tzinfo=None)
         form.ends_at.data = convening.local_end.replace(tzinfo=None)
-    problem = None
+    problem, code = None, 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            copy = services.clone_convening(
+        outcome = run_service(
+            lambda session: services.clone_convening(
                 session,
-                actor(),
+                current_principal(),
                 convening,
                 title=form.title.data,
                 starts_local=form.starts_at.data,
                 ends_local=form.ends_at.data,
                 rsvp_local=form.rsvp_deadline.data,
                 new_series_name=form.new_series_name.data or "",
-            )
-        except ConveningError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
-            session.commit()
+            ),
+            form,
+        )
+        if outcome.ok:
             flash("The copy is created as a draft. Check its details.", "success")
-            return redirect(url_for(".show", convening_id=copy.id))
-    code = 400 if request.method == "POST" else 200
+            return redirect(url_for(".show", convening_id=outcome.result.id))
+        problem, code = outcome.problem, outcome.status
     return render_template(
         "convenings/clone.html", form=form, convening=convening, problem=problem
     ), code
@@ -246,7 +210,3 @@ def audit_trail(convening: Convening):
     )
     rows = [describe(event, convening.timezone) for event in page.items]
     return render_template("convenings/audit.html", convening=convening, page=page, rows=rows)
-
-
-# Routes on the same blueprint, kept in their own modules.
-from . import series_views, team_views  # noqa: E402, F401

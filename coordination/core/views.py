@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from ..convenings.services import dashboard_convenings
+from ..convenings.queries import dashboard_convenings
 from ..db import get_session
 from ..permissions import Action, guard, public
 from ..principal import current_principal

@@ -27,6 +27,7 @@ from ..models import (
     Organisation,
     User,
 )
+from ..principal import load_principal
 from .agenda import _dated
 
 if TYPE_CHECKING:
@@ -294,7 +295,7 @@ def add(
     if present:
         return
     session.flush()
-    coordinator = users[COORDINATOR]
+    coordinator = load_principal(session, users[COORDINATOR])
     for demo in ACTIONS:
         convening = convenings[demo.convening]
         decision = _decision(session, convening, demo.decision)
@@ -320,7 +321,12 @@ def add(
             when = min(now - timedelta(hours=1), when + timedelta(days=step.days))
             with _dated(session, when):
                 services.update_status(
-                    session, users[step.by], action, step.status, step.note, action.version
+                    session,
+                    load_principal(session, users[step.by]),
+                    action,
+                    step.status,
+                    step.note,
+                    action.version,
                 )
                 session.flush()
                 _date_latest(action, when)
@@ -334,7 +340,7 @@ def add(
 
 def _carry(session: Session, action: ActionItem, users: dict[str, User], now: datetime) -> None:
     """Carry the action over twice: the studio meeting, then Washington, with a note on the way."""
-    coordinator = users[COORDINATOR]
+    coordinator = load_principal(session, users[COORDINATOR])
     when = min(now - timedelta(minutes=50), action.updates[-1].created_at + timedelta(days=3))
     with _dated(session, when):
         second = services.carry_over(session, coordinator, action)
@@ -347,7 +353,7 @@ def _carry(session: Session, action: ActionItem, users: dict[str, User], now: da
     with _dated(session, when):
         services.update_status(
             session,
-            users[ORGANISER],
+            load_principal(session, users[ORGANISER]),
             second,
             None,
             "Shortlist of two; the Deputy Attorney General decides next week.",

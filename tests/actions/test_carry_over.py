@@ -12,7 +12,6 @@ from sqlalchemy import select
 from coordination.actions import services
 from coordination.actions.carrying import carry_over
 from coordination.actions.queries import details
-from coordination.actions.rules import ActionError
 from coordination.actions.status import update_status
 from coordination.models import (
     ActionItem,
@@ -21,6 +20,8 @@ from coordination.models import (
     AuditEvent,
     ConveningStatus,
 )
+from coordination.service import InputError
+from tests.factories import principal
 
 from .test_services import World, build, pilot
 
@@ -37,9 +38,14 @@ def world(make, db) -> World:
 
 
 def created(db, world: World) -> ActionItem:
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
     update_status(
-        db, world.company_user, action, ActionStatus.IN_PROGRESS, "Drafting.", action.version
+        db,
+        principal(world.company_user),
+        action,
+        ActionStatus.IN_PROGRESS,
+        "Drafting.",
+        action.version,
     )
     db.commit()
     return action
@@ -48,7 +54,7 @@ def created(db, world: World) -> ActionItem:
 def test_carry_over_continues_the_action_in_the_next_convening(app_context, db, world):
     action = created(db, world)
 
-    successor = carry_over(db, world.coordinator, action)
+    successor = carry_over(db, principal(world.coordinator), action)
     db.commit()
 
     assert successor.convening_id == world.later.id
@@ -80,19 +86,22 @@ def test_carry_over_skips_cancelled_and_earlier_convenings(app_context, db, make
     make.convening("Earlier", series=world.series, starts_at=starts - timedelta(days=5))
     action = created(db, world)
 
-    successor = carry_over(db, world.coordinator, action)
+    successor = carry_over(db, principal(world.coordinator), action)
 
     assert successor.convening_id == world.later.id
 
 
 def test_history_of_the_successor_shows_the_whole_chain(app_context, db, make, world):
     third = make.convening(
-        "Third meeting", series=world.series, starts_at=world.later.starts_at + timedelta(days=9)
+        "Third meeting",
+        series=world.series,
+        starts_at=world.later.starts_at + timedelta(days=9),
+        coordinators=(world.coordinator,),
     )
     action = created(db, world)
-    second = carry_over(db, world.coordinator, action)
-    update_status(db, world.coordinator, second, None, "Nearly there.", second.version)
-    last = carry_over(db, world.coordinator, second)
+    second = carry_over(db, principal(world.coordinator), action)
+    update_status(db, principal(world.coordinator), second, None, "Nearly there.", second.version)
+    last = carry_over(db, principal(world.coordinator), second)
     db.commit()
 
     info = details(db, last)
@@ -111,40 +120,42 @@ def test_history_of_the_successor_shows_the_whole_chain(app_context, db, make, w
 
 
 def test_carry_over_from_the_last_convening_is_refused(app_context, db, world):
-    action = services.create_action(db, world.coordinator, world.later, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), world.later, pilot(world))
     db.commit()
 
-    with pytest.raises(ActionError, match="no later convening"):
-        carry_over(db, world.coordinator, action)
+    with pytest.raises(InputError, match="no later convening"):
+        carry_over(db, principal(world.coordinator), action)
 
 
 def test_carry_over_outside_a_series_is_refused(app_context, db, make, world):
     alone = make.convening(organisers=(world.organiser,))
     make.invitation(alone, world.company)
-    action = services.create_action(db, world.coordinator, alone, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), alone, pilot(world))
 
-    with pytest.raises(ActionError, match="not part of a series"):
-        carry_over(db, world.coordinator, action)
+    with pytest.raises(InputError, match="not part of a series"):
+        carry_over(db, principal(world.coordinator), action)
 
 
 @pytest.mark.parametrize("status", [ActionStatus.DONE, ActionStatus.CANCELLED])
 def test_carry_over_of_a_closed_action_is_refused(app_context, db, world, status):
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
-    update_status(db, world.coordinator, action, status, "", action.version)
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
+    update_status(db, principal(world.coordinator), action, status, "", action.version)
 
-    with pytest.raises(ActionError, match="only open actions"):
-        carry_over(db, world.coordinator, action)
+    with pytest.raises(InputError, match="only open actions"):
+        carry_over(db, principal(world.coordinator), action)
 
 
 def test_carry_over_twice_is_refused_and_the_old_one_is_frozen(app_context, db, world):
     action = created(db, world)
-    carry_over(db, world.coordinator, action)
+    carry_over(db, principal(world.coordinator), action)
     db.commit()
 
-    with pytest.raises(ActionError, match="carried over to Washington meeting"):
-        carry_over(db, world.coordinator, action)
-    with pytest.raises(ActionError, match="change it there"):
-        update_status(db, world.company_user, action, ActionStatus.DONE, "", action.version)
+    with pytest.raises(InputError, match="carried over to Washington meeting"):
+        carry_over(db, principal(world.coordinator), action)
+    with pytest.raises(InputError, match="change it there"):
+        update_status(
+            db, principal(world.company_user), action, ActionStatus.DONE, "", action.version
+        )
 
 
 def test_carry_over_page_flow(client, auth, db, world, app):

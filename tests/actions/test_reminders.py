@@ -19,9 +19,12 @@ from coordination.models import (
     OutboxMessage,
     ReminderKind,
 )
+from coordination.principal import Principal
 from tests.mail.helpers import send_outbox
 
 ON = date(2016, 2, 10)
+# The daily run acts as the system.
+SYSTEM = Principal(user=None)
 HOST = "https://coordination.example.org"
 
 
@@ -247,8 +250,10 @@ def test_racing_runs_queue_one_message(app, app_context, db, world):
         rendered = reminders.render(digest, ON, 7)
         with database.session() as second:
             # Both runs found nothing sent yet; each now tries to claim the same digest.
-            assert reminders.claim_and_queue(first, rendered, ON) is True
-            assert reminders.claim_and_queue(second, rendered, ON) is False
+            assert reminders.claim_and_queue(first, SYSTEM, rendered, ON) is True
+            first.commit()
+            assert reminders.claim_and_queue(second, SYSTEM, rendered, ON) is False
+            second.commit()
 
     assert outbox_count(db) == 1
     claim = db.scalar(select(ActionReminder))

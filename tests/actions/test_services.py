@@ -9,14 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from coordination.actions import services
-from coordination.actions.rules import (
-    ActionError,
-    ActionInput,
-    BulkActionError,
-    BulkRow,
-    StaleActionError,
-)
+from coordination.actions.rules import ActionInput, BulkActionError, BulkRow
 from coordination.actions.status import update_status
+from coordination.db import get_database
 from coordination.models import (
     ActionItem,
     ActionStatus,
@@ -34,6 +29,9 @@ from coordination.models import (
     Series,
     User,
 )
+from coordination.principal import load_principal
+from coordination.service import InputError, StaleError
+from tests.factories import principal
 
 
 @dataclass
@@ -144,7 +142,7 @@ def pilot(world: World, **fields) -> ActionInput:
 def test_create_action_stores_owner_history_and_audit(app_context, db, world):
     action = services.create_action(
         db,
-        world.coordinator,
+        principal(world.coordinator),
         world.convening,
         pilot(world, decision_id=world.decision.id, owner_delegate_id=world.delegate.id),
     )
@@ -163,10 +161,10 @@ def test_create_action_stores_owner_history_and_audit(app_context, db, world):
 
 
 def test_create_action_for_an_uninvited_organisation_is_refused(app_context, db, world):
-    with pytest.raises(ActionError) as raised:
+    with pytest.raises(InputError) as raised:
         services.create_action(
             db,
-            world.coordinator,
+            principal(world.coordinator),
             world.convening,
             pilot(world, owner_organisation_id=world.uninvited.id),
         )
@@ -179,9 +177,12 @@ def test_create_action_for_a_withdrawn_organisation_is_refused(app_context, db, 
     withdrawn = make.organisation("Havas")
     make.invitation(world.convening, withdrawn, status=InvitationStatus.WITHDRAWN)
 
-    with pytest.raises(ActionError) as raised:
+    with pytest.raises(InputError) as raised:
         services.create_action(
-            db, world.coordinator, world.convening, pilot(world, owner_organisation_id=withdrawn.id)
+            db,
+            principal(world.coordinator),
+            world.convening,
+            pilot(world, owner_organisation_id=withdrawn.id),
         )
 
     assert set(raised.value.errors) == {"owner_organisation_id"}
@@ -193,7 +194,10 @@ def test_create_action_for_the_host_is_allowed(app_context, db, make, world):
     db.commit()
 
     action = services.create_action(
-        db, world.coordinator, world.convening, pilot(world, owner_organisation_id=host.id)
+        db,
+        principal(world.coordinator),
+        world.convening,
+        pilot(world, owner_organisation_id=host.id),
     )
 
     assert action.owner_organisation_id == host.id
@@ -215,15 +219,17 @@ def test_create_action_for_a_person_outside_the_convening_is_refused(app_context
         {"owner_user_id": world.company_user.id},  # not on the team
         {"owner_delegate_id": their_delegate.id},  # another convening's delegate
     ):
-        with pytest.raises(ActionError) as raised:
-            services.create_action(db, world.coordinator, world.convening, pilot(world, **fields))
+        with pytest.raises(InputError) as raised:
+            services.create_action(
+                db, principal(world.coordinator), world.convening, pilot(world, **fields)
+            )
         assert set(raised.value.errors) == {"owner_person"}
 
 
 def test_create_action_owned_by_a_team_member_alone_is_allowed(app_context, db, world):
     action = services.create_action(
         db,
-        world.coordinator,
+        principal(world.coordinator),
         world.convening,
         pilot(world, owner_organisation_id=None, owner_user_id=world.organiser.id),
     )
@@ -241,8 +247,10 @@ def test_create_action_owned_by_a_team_member_alone_is_allowed(app_context, db, 
     ],
 )
 def test_create_action_with_bad_input_is_refused(app_context, db, world, fields, field_name):
-    with pytest.raises(ActionError) as raised:
-        services.create_action(db, world.coordinator, world.convening, pilot(world, **fields))
+    with pytest.raises(InputError) as raised:
+        services.create_action(
+            db, principal(world.coordinator), world.convening, pilot(world, **fields)
+        )
 
     assert set(raised.value.errors) == {field_name}
 
@@ -259,21 +267,24 @@ def test_decision_of_another_item_or_convening_is_refused(app_context, db, make,
     db.add_all([other_item, note])
     db.commit()
 
-    with pytest.raises(ActionError) as raised:
+    with pytest.raises(InputError) as raised:
         services.create_action(
             db,
-            world.coordinator,
+            principal(world.coordinator),
             world.convening,
             pilot(world, agenda_item_id=other_item.id, decision_id=world.decision.id),
         )
     assert set(raised.value.errors) == {"decision_id"}
-    with pytest.raises(ActionError):
+    with pytest.raises(InputError):
         services.create_action(
-            db, world.coordinator, world.convening, pilot(world, decision_id=note.id)
+            db, principal(world.coordinator), world.convening, pilot(world, decision_id=note.id)
         )
-    with pytest.raises(ActionError) as raised:
+    with pytest.raises(InputError) as raised:
         services.create_action(
-            db, world.coordinator, world.later, pilot(world, agenda_item_id=world.item.id)
+            db,
+            principal(world.coordinator),
+            world.later,
+            pilot(world, agenda_item_id=world.item.id),
         )
     assert "agenda_item_id" in raised.value.errors
 
@@ -286,7 +297,7 @@ def test_bulk_creation_skips_blank_rows(app_context, db, world):
     ]
 
     created = services.create_actions(
-        db, world.coordinator, world.convening, rows, agenda_item_id=world.item.id
+        db, principal(world.coordinator), world.convening, rows, agenda_item_id=world.item.id
     )
     db.commit()
 
@@ -307,7 +318,7 @@ def test_bulk_creation_with_one_faulty_row_creates_nothing(app_context, db, worl
     ]
 
     with pytest.raises(BulkActionError) as raised:
-        services.create_actions(db, world.coordinator, world.convening, rows)
+        services.create_actions(db, principal(world.coordinator), world.convening, rows)
     db.rollback()
 
     assert sorted(raised.value.rows) == [1, 2, 3]
@@ -319,18 +330,20 @@ def test_bulk_creation_with_one_faulty_row_creates_nothing(app_context, db, worl
 
 def test_bulk_creation_of_only_blank_rows_is_refused(app_context, db, world):
     with pytest.raises(BulkActionError) as raised:
-        services.create_actions(db, world.coordinator, world.convening, [BulkRow(), BulkRow()])
+        services.create_actions(
+            db, principal(world.coordinator), world.convening, [BulkRow(), BulkRow()]
+        )
 
     assert "rows" in raised.value.errors
 
 
 def test_edit_names_the_changed_fields_in_the_history(app_context, db, world):
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
     db.commit()
 
     changed = services.edit_action(
         db,
-        world.organiser,
+        principal(world.organiser),
         action,
         pilot(world, title="Share the pilot plan", owner_organisation_id=world.agency.id),
         action.version,
@@ -345,32 +358,40 @@ def test_edit_names_the_changed_fields_in_the_history(app_context, db, world):
 
 
 def test_edit_without_changes_writes_nothing(app_context, db, world):
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
     db.commit()
 
-    assert not services.edit_action(db, world.organiser, action, pilot(world), action.version)
+    assert not services.edit_action(
+        db, principal(world.organiser), action, pilot(world), action.version
+    )
     assert len(action.updates) == 1
 
 
 def test_edit_from_a_stale_form_is_refused(app_context, db, world):
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
     db.commit()
 
-    with pytest.raises(StaleActionError):
-        services.edit_action(db, world.organiser, action, pilot(world), action.version - 1)
+    with pytest.raises(StaleError):
+        services.edit_action(
+            db, principal(world.organiser), action, pilot(world), action.version - 1
+        )
 
 
 def test_status_change_writes_history_and_sets_closed_at(app_context, db, world):
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
     db.commit()
 
-    update_status(db, world.company_user, action, ActionStatus.IN_PROGRESS, "", action.version)
-    update_status(db, world.company_user, action, ActionStatus.DONE, "Sent.", action.version)
+    update_status(
+        db, principal(world.company_user), action, ActionStatus.IN_PROGRESS, "", action.version
+    )
+    update_status(
+        db, principal(world.company_user), action, ActionStatus.DONE, "Sent.", action.version
+    )
     db.commit()
     assert action.closed_at is not None
     assert not action.is_open
 
-    update_status(db, world.coordinator, action, ActionStatus.OPEN, "", action.version)
+    update_status(db, principal(world.coordinator), action, ActionStatus.OPEN, "", action.version)
     db.commit()
 
     assert action.closed_at is None
@@ -386,20 +407,24 @@ def test_status_change_writes_history_and_sets_closed_at(app_context, db, world)
 
 
 def test_cancelled_to_done_keeps_the_first_closing_time(app_context, db, world):
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
-    update_status(db, world.coordinator, action, ActionStatus.CANCELLED, "", action.version)
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
+    update_status(
+        db, principal(world.coordinator), action, ActionStatus.CANCELLED, "", action.version
+    )
     closed = action.closed_at
 
-    update_status(db, world.coordinator, action, ActionStatus.DONE, "", action.version)
+    update_status(db, principal(world.coordinator), action, ActionStatus.DONE, "", action.version)
 
     assert action.closed_at == closed
 
 
 def test_note_alone_writes_a_note_entry(app_context, db, world):
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
     db.commit()
 
-    update_status(db, world.company_user, action, None, "  Drafting now.  ", action.version)
+    update_status(
+        db, principal(world.company_user), action, None, "  Drafting now.  ", action.version
+    )
     db.commit()
 
     assert (action.updates[-1].kind, action.updates[-1].note) == (
@@ -413,20 +438,43 @@ def test_note_alone_writes_a_note_entry(app_context, db, world):
 
 
 def test_update_with_neither_status_nor_note_is_refused(app_context, db, world):
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
 
-    with pytest.raises(ActionError) as raised:
-        update_status(db, world.coordinator, action, ActionStatus.OPEN, " ", action.version)
+    with pytest.raises(InputError) as raised:
+        update_status(
+            db, principal(world.coordinator), action, ActionStatus.OPEN, " ", action.version
+        )
 
     assert set(raised.value.errors) == {"note"}
 
 
 def test_update_from_a_stale_form_is_refused(app_context, db, world):
-    action = services.create_action(db, world.coordinator, world.convening, pilot(world))
+    action = services.create_action(db, principal(world.coordinator), world.convening, pilot(world))
     db.commit()
     seen = action.version
-    update_status(db, world.coordinator, action, None, "First", seen)
+    update_status(db, principal(world.coordinator), action, None, "First", seen)
     db.commit()
 
-    with pytest.raises(StaleActionError):
-        update_status(db, world.company_user, action, ActionStatus.DONE, "", seen)
+    with pytest.raises(StaleError):
+        update_status(db, principal(world.company_user), action, ActionStatus.DONE, "", seen)
+
+
+def test_create_action_outside_any_request_stores_it_and_refuses_by_field(app, db, world):
+    with app.app_context(), get_database(app).session() as session:
+        actor = load_principal(session, session.get(User, world.coordinator.id))
+        convening = session.get(Convening, world.convening.id)
+        created_id = services.create_action(session, actor, convening, pilot(world)).id
+        session.commit()
+        with pytest.raises(InputError) as raised:
+            services.create_action(session, actor, convening, pilot(world, title=" "))
+        session.rollback()
+
+    stored = db.get(ActionItem, created_id)
+    assert (stored.title, stored.owner_organisation_id, stored.created_by_id) == (
+        "Share counter-messaging pilot plan",
+        world.company.id,
+        world.coordinator.id,
+    )
+    assert count(db, ActionItem) == 1
+    assert raised.value.field == "title"
+    assert raised.value.errors == {"title": "Give the action a title."}

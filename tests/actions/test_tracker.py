@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert
 
-from coordination.actions import tracker
+from coordination.actions import tracker, tracker_csv
 from coordination.actions.tracker import TrackerFilters
+from coordination.csv_export import csv_lines
 from coordination.db import get_database
 from coordination.models import (
     ActionItem,
@@ -405,10 +406,12 @@ def test_csv_rows_carry_every_match_in_order(app, world):
     # them in an application session, as the export does, not the autocommitting test session.
     with get_database(app).session(write=False) as session:
         rows = list(
-            tracker.csv_rows(session, scope_for(world, "c"), TrackerFilters(overdue=True), TODAY)
+            tracker_csv.csv_rows(
+                session, scope_for(world, "c"), TrackerFilters(overdue=True), TODAY
+            )
         )
 
-    assert rows[0] == list(tracker.CSV_COLUMNS)
+    assert rows[0] == list(tracker_csv.CSV_COLUMNS)
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["title"] == "Counter-messaging pilot"
@@ -422,7 +425,7 @@ def test_csv_rows_carry_every_match_in_order(app, world):
 
 
 def test_csv_lines_escape_formulas(db, world):
-    lines = list(tracker.csv_lines(iter([["title"], ['=HYPERLINK("x")'], ["-1"]])))
+    lines = list(csv_lines(iter([["title"], ['=HYPERLINK("x")'], ["-1"]])))
 
     assert lines[0] == "\ufeff"
     assert lines[2] == '"\'=HYPERLINK(""x"")"\r\n'

@@ -20,6 +20,7 @@ from coordination.models import (
     Delegate,
     InvitationStatus,
 )
+from coordination.service import CHANGED_MEANWHILE
 
 from .test_services import World, build
 
@@ -175,9 +176,9 @@ def test_update_from_a_stale_page_says_so_and_keeps_the_note(client, auth, db, w
         data={"status": "done", "note": "My long note", "version": seen},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     page = plain(response)
-    assert "changed by someone else meanwhile" in page
+    assert CHANGED_MEANWHILE in page
     assert "My long note" in page
     assert fresh(db, owned).status == ActionStatus.OPEN
 
@@ -401,8 +402,8 @@ def test_edit_from_a_stale_form_says_so(client, auth, db, world, owned):
         data={"title": "New title", "owner_organisation_id": world.company.id, "version": 0},
     )
 
-    assert response.status_code == 400
-    assert "changed by someone else meanwhile" in plain(response)
+    assert response.status_code == 409
+    assert CHANGED_MEANWHILE in plain(response)
     assert fresh(db, owned).title == "Share counter-messaging pilot plan"
 
 

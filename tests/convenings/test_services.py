@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from coordination.convenings import series as series_services
 from coordination.convenings import services, status
-from coordination.convenings.services import ConveningError, ConveningInput, StaleConveningError
+from coordination.convenings.services import ConveningInput
+from coordination.db import get_database
 from coordination.models import (
     AuditEvent,
     Convening,
@@ -18,8 +19,12 @@ from coordination.models import (
     InvitationStatus,
     Series,
     TeamRole,
+    User,
     utcnow,
 )
+from coordination.principal import load_principal
+from coordination.service import InputError, StaleError
+from tests.factories import principal
 
 from .helpers import count_convenings, utc
 
@@ -43,7 +48,7 @@ def entry(**changes) -> ConveningInput:
 
 
 def errors_of(call) -> dict[str, str]:
-    with pytest.raises(ConveningError) as raised:
+    with pytest.raises(InputError) as raised:
         call()
     return raised.value.errors
 
@@ -51,7 +56,7 @@ def errors_of(call) -> dict[str, str]:
 def test_create_winter_los_angeles_morning_is_stored_as_18_utc(ctx, db, make):
     organiser = make.user()
 
-    convening = services.create_convening(db, organiser, entry())
+    convening = services.create_convening(db, principal(organiser), entry())
     db.commit()
 
     assert convening.starts_at == utc(2030, 1, 15, 18, 0)
@@ -64,7 +69,7 @@ def test_create_summer_los_angeles_morning_is_stored_as_17_utc(ctx, db, make):
 
     convening = services.create_convening(
         db,
-        organiser,
+        principal(organiser),
         entry(starts_local=datetime(2030, 7, 15, 10), ends_local=datetime(2030, 7, 15, 12)),
     )
 
@@ -74,7 +79,7 @@ def test_create_summer_los_angeles_morning_is_stored_as_17_utc(ctx, db, make):
 def test_create_makes_a_draft_with_its_creator_as_organiser(ctx, db, make):
     organiser = make.user()
 
-    convening = services.create_convening(db, organiser, entry())
+    convening = services.create_convening(db, principal(organiser), entry())
     db.commit()
 
     assert convening.status == ConveningStatus.DRAFT
@@ -89,7 +94,7 @@ def test_create_with_time_skipped_by_dst_is_refused(ctx, db, make):
 
     errors = errors_of(
         lambda: services.create_convening(
-            db, organiser, entry(starts_local=datetime(2030, 3, 10, 2, 30))
+            db, principal(organiser), entry(starts_local=datetime(2030, 3, 10, 2, 30))
         )
     )
 
@@ -99,7 +104,9 @@ def test_create_with_time_skipped_by_dst_is_refused(ctx, db, make):
 
 def test_create_with_unknown_zone_is_refused(ctx, db, make):
     errors = errors_of(
-        lambda: services.create_convening(db, make.user(), entry(timezone="Mars/Olympus"))
+        lambda: services.create_convening(
+            db, principal(make.user()), entry(timezone="Mars/Olympus")
+        )
     )
 
     assert errors == {
@@ -110,7 +117,7 @@ def test_create_with_unknown_zone_is_refused(ctx, db, make):
 def test_create_with_end_before_start_is_refused(ctx, db, make):
     errors = errors_of(
         lambda: services.create_convening(
-            db, make.user(), entry(ends_local=datetime(2030, 1, 15, 9, 0))
+            db, principal(make.user()), entry(ends_local=datetime(2030, 1, 15, 9, 0))
         )
     )
 
@@ -120,7 +127,7 @@ def test_create_with_end_before_start_is_refused(ctx, db, make):
 def test_create_with_rsvp_deadline_after_end_is_refused(ctx, db, make):
     errors = errors_of(
         lambda: services.create_convening(
-            db, make.user(), entry(rsvp_local=datetime(2030, 1, 16, 9, 0))
+            db, principal(make.user()), entry(rsvp_local=datetime(2030, 1, 16, 9, 0))
         )
     )
 
@@ -129,14 +136,18 @@ def test_create_with_rsvp_deadline_after_end_is_refused(ctx, db, make):
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "example.org"])
 def test_create_with_remote_link_not_on_the_web_is_refused(ctx, db, make, url):
-    errors = errors_of(lambda: services.create_convening(db, make.user(), entry(remote_url=url)))
+    errors = errors_of(
+        lambda: services.create_convening(db, principal(make.user()), entry(remote_url=url))
+    )
 
     assert list(errors) == ["remote_url"]
 
 
 def test_create_with_unconfigured_sensitivity_is_refused(ctx, db, make):
     errors = errors_of(
-        lambda: services.create_convening(db, make.user(), entry(sensitivity="Top Secret"))
+        lambda: services.create_convening(
+            db, principal(make.user()), entry(sensitivity="Top Secret")
+        )
     )
 
     assert list(errors) == ["sensitivity"]
@@ -146,7 +157,9 @@ def test_create_with_archived_host_is_refused(ctx, db, make):
     host = make.organisation(archived_at=utcnow())
 
     errors = errors_of(
-        lambda: services.create_convening(db, make.user(), entry(host_organisation_id=host.id))
+        lambda: services.create_convening(
+            db, principal(make.user()), entry(host_organisation_id=host.id)
+        )
     )
 
     assert list(errors) == ["host_organisation_id"]
@@ -155,7 +168,7 @@ def test_create_with_archived_host_is_refused(ctx, db, make):
 def test_create_reports_every_problem_at_once(ctx, db, make):
     errors = errors_of(
         lambda: services.create_convening(
-            db, make.user(), entry(title=" ", ends_local=None, remote_url="nope")
+            db, principal(make.user()), entry(title=" ", ends_local=None, remote_url="nope")
         )
     )
 
@@ -166,7 +179,7 @@ def test_create_with_new_series_name_matching_an_existing_one_joins_it(ctx, db, 
     existing = make.series("Madison Valleywood")
 
     convening = services.create_convening(
-        db, make.user(), entry(new_series_name="madison valleywood")
+        db, principal(make.user()), entry(new_series_name="madison valleywood")
     )
 
     assert convening.series_id == existing.id
@@ -174,7 +187,9 @@ def test_create_with_new_series_name_matching_an_existing_one_joins_it(ctx, db, 
 
 
 def test_create_with_new_series_name_starts_the_series(ctx, db, make):
-    convening = services.create_convening(db, make.user(), entry(new_series_name="Outreach"))
+    convening = services.create_convening(
+        db, principal(make.user()), entry(new_series_name="Outreach")
+    )
     db.commit()
 
     assert convening.series.name == "Outreach"
@@ -185,7 +200,7 @@ def test_create_choosing_a_series_and_naming_a_new_one_is_refused(ctx, db, make)
 
     errors = errors_of(
         lambda: services.create_convening(
-            db, make.user(), entry(series_id=existing.id, new_series_name="Other")
+            db, principal(make.user()), entry(series_id=existing.id, new_series_name="Other")
         )
     )
 
@@ -194,12 +209,12 @@ def test_create_choosing_a_series_and_naming_a_new_one_is_refused(ctx, db, make)
 
 def test_update_records_fields_before_and_after(ctx, db, make):
     organiser = make.user()
-    convening = services.create_convening(db, organiser, entry())
+    convening = services.create_convening(db, principal(organiser), entry())
     db.commit()
 
     changes = services.update_convening(
         db,
-        organiser,
+        principal(organiser),
         convening,
         entry(title="Valleywood II", starts_local=datetime(2030, 1, 15, 11, 0)),
         convening.version,
@@ -214,11 +229,11 @@ def test_update_records_fields_before_and_after(ctx, db, make):
 
 def test_update_with_new_zone_reinterprets_the_wall_clock_times(ctx, db, make):
     organiser = make.user()
-    convening = services.create_convening(db, organiser, entry())
+    convening = services.create_convening(db, principal(organiser), entry())
     db.commit()
 
     services.update_convening(
-        db, organiser, convening, entry(timezone="Europe/London"), convening.version
+        db, principal(organiser), convening, entry(timezone="Europe/London"), convening.version
     )
 
     assert convening.starts_at == utc(2030, 1, 15, 10, 0)
@@ -226,12 +241,12 @@ def test_update_with_new_zone_reinterprets_the_wall_clock_times(ctx, db, make):
 
 def test_update_with_stale_version_is_refused_and_changes_nothing(ctx, db, make):
     organiser = make.user()
-    convening = services.create_convening(db, organiser, entry())
+    convening = services.create_convening(db, principal(organiser), entry())
     db.commit()
 
-    with pytest.raises(StaleConveningError):
+    with pytest.raises(StaleError):
         services.update_convening(
-            db, organiser, convening, entry(title="Changed"), convening.version - 1
+            db, principal(organiser), convening, entry(title="Changed"), convening.version - 1
         )
 
     assert convening.title == "Madison Valleywood"
@@ -239,10 +254,12 @@ def test_update_with_stale_version_is_refused_and_changes_nothing(ctx, db, make)
 
 def test_update_without_changes_records_nothing(ctx, db, make):
     organiser = make.user()
-    convening = services.create_convening(db, organiser, entry())
+    convening = services.create_convening(db, principal(organiser), entry())
     db.commit()
 
-    changes = services.update_convening(db, organiser, convening, entry(), convening.version)
+    changes = services.update_convening(
+        db, principal(organiser), convening, entry(), convening.version
+    )
 
     assert changes == {}
     assert db.scalars(select(AuditEvent.action)).all() == ["convening.created"]
@@ -250,11 +267,11 @@ def test_update_without_changes_records_nothing(ctx, db, make):
 
 def test_update_with_browser_line_endings_leaves_the_summary_unchanged(ctx, db, make):
     organiser = make.user()
-    convening = services.create_convening(db, organiser, entry(summary="One\nTwo"))
+    convening = services.create_convening(db, principal(organiser), entry(summary="One\nTwo"))
     db.commit()
 
     changes = services.update_convening(
-        db, organiser, convening, entry(summary="One\r\nTwo\r\n"), convening.version
+        db, principal(organiser), convening, entry(summary="One\r\nTwo\r\n"), convening.version
     )
 
     assert changes == {}
@@ -267,7 +284,7 @@ def test_update_keeps_a_sensitivity_label_dropped_from_the_configuration(ctx, db
 
     services.update_convening(
         db,
-        organiser,
+        principal(organiser),
         convening,
         services.input_from(convening, title="Renamed"),
         convening.version,
@@ -296,7 +313,7 @@ def test_change_status_allowed_moves_succeed_and_are_audited(ctx, db, make, star
         starts_at=utcnow() - timedelta(hours=1),
     )
 
-    status.change_status(db, organiser, convening, target)
+    status.change_status(db, principal(organiser), convening, target)
     db.commit()
 
     assert convening.status == target
@@ -320,7 +337,7 @@ def test_change_status_other_moves_are_refused(ctx, db, make, start, target):
         status=start, organisers=(organiser,), starts_at=utcnow() - timedelta(hours=1)
     )
 
-    errors = errors_of(lambda: status.change_status(db, organiser, convening, target))
+    errors = errors_of(lambda: status.change_status(db, principal(organiser), convening, target))
 
     assert "cannot become" in errors["status"]
     assert convening.status == start
@@ -331,7 +348,7 @@ def test_publish_without_venue_or_remote_link_is_refused(ctx, db, make):
     convening = make.convening(status=ConveningStatus.DRAFT, organisers=(organiser,))
 
     errors = errors_of(
-        lambda: status.change_status(db, organiser, convening, ConveningStatus.PUBLISHED)
+        lambda: status.change_status(db, principal(organiser), convening, ConveningStatus.PUBLISHED)
     )
 
     assert errors == {"status": "Add a venue or a remote link before publishing."}
@@ -342,7 +359,7 @@ def test_conclude_before_it_begins_is_refused(ctx, db, make):
     convening = make.convening(organisers=(organiser,))
 
     errors = errors_of(
-        lambda: status.change_status(db, organiser, convening, ConveningStatus.CONCLUDED)
+        lambda: status.change_status(db, principal(organiser), convening, ConveningStatus.CONCLUDED)
     )
 
     assert "only once it has begun" in errors["status"]
@@ -354,7 +371,7 @@ def test_unpublish_after_invitations_are_sent_is_refused(ctx, db, make):
     make.invitation(convening, make.organisation(), status=InvitationStatus.SENT)
 
     errors = errors_of(
-        lambda: status.change_status(db, organiser, convening, ConveningStatus.DRAFT)
+        lambda: status.change_status(db, principal(organiser), convening, ConveningStatus.DRAFT)
     )
 
     assert "Invitations have been sent" in errors["status"]
@@ -364,9 +381,9 @@ def test_change_status_with_stale_version_is_refused(ctx, db, make):
     organiser = make.user()
     convening = make.convening(status=ConveningStatus.DRAFT, organisers=(organiser,))
 
-    with pytest.raises(StaleConveningError):
+    with pytest.raises(StaleError):
         status.change_status(
-            db, organiser, convening, ConveningStatus.CANCELLED, convening.version + 1
+            db, principal(organiser), convening, ConveningStatus.CANCELLED, convening.version + 1
         )
 
 
@@ -386,7 +403,7 @@ def test_clone_copies_fields_series_and_team_as_a_draft(ctx, db, make):
 
     copy = services.clone_convening(
         db,
-        organiser,
+        principal(organiser),
         source,
         title="Valleywood",
         starts_local=datetime(2030, 2, 1, 9),
@@ -413,7 +430,7 @@ def test_clone_with_series_name_groups_the_original_and_the_copy(ctx, db, make):
 
     copy = services.clone_convening(
         db,
-        organiser,
+        principal(organiser),
         source,
         title="Second",
         starts_local=datetime(2030, 2, 1, 9),
@@ -432,7 +449,7 @@ def test_clone_with_end_before_start_is_refused(ctx, db, make):
     errors = errors_of(
         lambda: services.clone_convening(
             db,
-            organiser,
+            principal(organiser),
             source,
             title="Copy",
             starts_local=datetime(2030, 2, 1, 9),
@@ -447,7 +464,9 @@ def test_clone_with_end_before_start_is_refused(ctx, db, make):
 def test_create_series_with_a_taken_name_is_refused(ctx, db, make):
     make.series("Outreach")
 
-    errors = errors_of(lambda: series_services.create_series(db, make.user(), "OUTREACH"))
+    errors = errors_of(
+        lambda: series_services.create_series(db, principal(make.user()), "OUTREACH")
+    )
 
     assert errors == {"name": "A series named OUTREACH already exists."}
 
@@ -455,7 +474,7 @@ def test_create_series_with_a_taken_name_is_refused(ctx, db, make):
 def test_create_series_is_audited(ctx, db, make):
     admin = make.user(is_admin=True)
 
-    series = series_services.create_series(db, admin, "  Outreach ", "West coast visits")
+    series = series_services.create_series(db, principal(admin), "  Outreach ", "West coast visits")
     db.commit()
 
     assert series.name == "Outreach"
@@ -464,7 +483,7 @@ def test_create_series_is_audited(ctx, db, make):
 
 
 def test_stored_instants_are_aware_utc(ctx, db, make):
-    convening = services.create_convening(db, make.user(), entry())
+    convening = services.create_convening(db, principal(make.user()), entry())
     db.commit()
     db.expire_all()
 
@@ -473,3 +492,25 @@ def test_stored_instants_are_aware_utc(ctx, db, make):
     assert stored.starts_at.tzinfo is not None
     assert stored.starts_at.utcoffset() == timedelta(0)
     assert stored.starts_at == datetime(2030, 1, 15, 18, tzinfo=UTC)
+
+
+def test_create_convening_outside_any_request_stores_it_and_refuses_by_field(app, db, make):
+    organiser_id = make.user().id
+
+    with app.app_context(), get_database(app).session() as session:
+        actor = load_principal(session, session.get(User, organiser_id))
+        created = services.create_convening(session, actor, entry(title="Without a request"))
+        session.commit()
+        with pytest.raises(InputError) as raised:
+            services.create_convening(session, actor, entry(title="  "))
+        session.rollback()
+
+    stored = db.scalars(select(Convening)).one()
+    assert (stored.id, stored.title, stored.status) == (
+        created.id,
+        "Without a request",
+        ConveningStatus.DRAFT,
+    )
+    assert [(m.user_id, m.role) for m in stored.team] == [(organiser_id, TeamRole.ORGANISER)]
+    assert raised.value.field == "title"
+    assert raised.value.errors == {"title": "Enter a title."}

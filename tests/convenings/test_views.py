@@ -17,6 +17,7 @@ from coordination.models import (
     TeamRole,
     utcnow,
 )
+from coordination.service import CHANGED_MEANWHILE
 
 from .helpers import count_convenings, form_data, utc
 
@@ -177,8 +178,8 @@ def test_edit_with_stale_version_is_refused(client, db, make, auth):
         data=form_data(title="Mine", version=str(old_version)),
     )
 
-    assert response.status_code == 400
-    assert "changed by someone else" in response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert CHANGED_MEANWHILE in response.get_data(as_text=True)
     assert stored(db).title == "Changed elsewhere"
 
 

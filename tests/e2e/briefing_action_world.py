@@ -39,6 +39,7 @@ from coordination.models import (
     User,
     utcnow,
 )
+from coordination.principal import load_principal
 
 from .agenda_world import AgendaArrange
 from .checkers import assert_accessible, describe_html_errors, validate_html
@@ -182,7 +183,8 @@ class BriefingActionArrange(AgendaArrange):
             due_on=due_on,
             priority=priority,
         )
-        action = action_services.create_action(self.session, by, convening, data)
+        by_principal = load_principal(self.session, by)
+        action = action_services.create_action(self.session, by_principal, convening, data)
         self.session.commit()
         return action
 
@@ -190,7 +192,9 @@ class BriefingActionArrange(AgendaArrange):
         self, action: ActionItem, by: User, status: ActionStatus | None, note: str = ""
     ) -> None:
         """A status change and/or progress note, as the action page records it."""
-        action_services.update_status(self.session, by, action, status, note, action.version)
+        action_services.update_status(
+            self.session, load_principal(self.session, by), action, status, note, action.version
+        )
         self.session.commit()
 
     def briefing_action_world(self, world: World) -> BriefingActionWorld:
@@ -284,7 +288,9 @@ class BriefingActionArrange(AgendaArrange):
             convening, coordinator, CARRIED_ACTION, apple, due_on=today + timedelta(days=20)
         )
         self.progress(carried, participant, None, "Started with video takedowns.")
-        successor = action_services.carry_over(self.session, coordinator, carried, carried.version)
+        successor = action_services.carry_over(
+            self.session, load_principal(self.session, coordinator), carried, carried.version
+        )
         self.session.commit()
         owned = (apple_action, embassy_action, done, later, carried)
         actions = {action.title: action for action in owned}
