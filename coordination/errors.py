@@ -41,7 +41,8 @@ MESSAGES = {
 }
 
 
-def _render(status: int, detail: str | None = None):
+def render_error(status: int, detail: str | None = None):
+    """The error page for the status, with ``detail`` instead of the usual message."""
     title, message = MESSAGES.get(
         status, (f"Error {status}", "The request could not be completed.")
     )
@@ -57,11 +58,11 @@ def _render(status: int, detail: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    return _render(error.code or 500)
+    return render_error(error.code or 500)
 
 
 def handle_csrf_error(error: CSRFError):
-    return _render(
+    return render_error(
         400,
         "This form has expired or was not sent from this site, so nothing was changed. "
         "Reload the page and submit the form again.",
@@ -72,7 +73,7 @@ def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
     log.exception("Unhandled error", exc_info=error)
-    return _render(500)
+    return render_error(500)
 
 
 def init_app(app: Flask) -> None:

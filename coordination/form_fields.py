@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import SelectField, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from .ids import parse_id
 
@@ -58,15 +58,26 @@ class IdField(SelectField):
     """One row chosen by its id, from a select or a hidden input; empty means none.
 
     ``data`` is the id or None. A posted value that is not an id is refused with ``message``;
-    with ``validate_choice=True`` so is an id the options do not offer. Add
-    ``DataRequired(message)`` when a choice is required.
+    with ``validate_choice=True`` so is an id the options do not offer; with ``required``,
+    so is no choice at all (with that message).
     """
 
-    def __init__(self, label=None, validators=None, *, message=CHOOSE_FROM_LIST, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        message=CHOOSE_FROM_LIST,
+        required: str | None = None,
+        **kwargs,
+    ):
         kwargs.setdefault("choices", [])
         kwargs.setdefault("validate_choice", False)
         super().__init__(label, validators, coerce=choice_id, **kwargs)
         self.message = message
+        self.required = required
+        if required:
+            self.flags.required = True
 
     def _value(self) -> str:
         # What a hidden input carries back: the id, or nothing.
@@ -87,7 +98,11 @@ class IdField(SelectField):
             raise ValueError(self.message)
 
     def pre_validate(self, form):
-        if self.validate_choice and self.data is not None and not self.process_errors:
+        if self.process_errors:
+            return
+        if self.data is None and self.required:
+            raise StopValidation(self.required)
+        if self.validate_choice and self.data is not None:
             offered = {choice_id(value) for value, *_rest in self.iter_choices()}
             if self.data not in offered:
                 raise ValidationError(self.message)

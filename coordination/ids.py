@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from werkzeug.routing import BaseConverter, ValidationError
 
-# Ids are 64-bit signed integers in every database we run on: a larger number names nothing,
-# and handing it to the database would raise an error rather than find nothing.
-MAX_ID = 2**63 - 1
+# Ids (and versions) are INTEGER columns: 32-bit signed on PostgreSQL. A larger number names
+# nothing, and handing it to the database would raise an error rather than find nothing.
+MAX_ID = 2**31 - 1
 
 
 def parse_id(raw: str | None) -> int | None:

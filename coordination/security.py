@@ -1,8 +1,12 @@
-"""Security headers on every response."""
+"""Security headers on every response; text no database could store refused on every request."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest
+
+from .errors import render_error
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,7 +43,34 @@ def add_strict_transport(response: Response) -> Response:
     return response
 
 
+class UnstorableText(BadRequest):
+    """A form or query value holding a NUL character, which PostgreSQL text cannot hold."""
+
+    description = (
+        "What you sent contains a NUL character, which cannot be stored, so nothing was "
+        "changed. Remove it and try again."
+    )
+
+
+class CheckedValues(ImmutableMultiDict):
+    """Form and query values, checked once as they are parsed, before any view reads them."""
+
+    def __init__(self, mapping=None):
+        super().__init__(mapping)
+        for key, values in self.lists():
+            if "\x00" in key or any(isinstance(v, str) and "\x00" in v for v in values):
+                raise UnstorableText()
+
+
+class CheckedRequest(Request):
+    parameter_storage_class = CheckedValues
+
+
 def init_app(app: Flask) -> None:
+    # Checked where values are parsed, not in a before_request hook: reading the form there
+    # would parse uploads before the briefing views raise their size limit.
+    app.request_class = CheckedRequest
+    app.register_error_handler(UnstorableText, lambda error: render_error(400, error.description))
     app.after_request(add_security_headers)
     if app.config["ENV"] == "production":
         app.after_request(add_strict_transport)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from coordination.models import SignInThrottle
+from coordination.models import Series, SignInThrottle
 from coordination.permissions import public
 
 
@@ -120,3 +120,24 @@ def test_id_too_large_for_the_database_is_not_found(client, auth, make):
     ):
         response = client.get(path)
         assert response.status_code == 404, path
+
+
+def test_form_text_with_a_nul_character_is_refused_and_stores_nothing(client, auth, db, make):
+    # PostgreSQL text cannot hold NUL: refused with a message rather than failing to store.
+    auth.sign_in(make.user(is_admin=True))
+    before = db.scalar(select(func.count()).select_from(Series))
+
+    response = client.post("/convenings/series/new", data={"name": "Madison\x00Valleywood"})
+
+    assert response.status_code == 400
+    assert "contains a NUL character" in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Series)) == before
+
+
+def test_search_with_a_nul_character_is_refused(client, auth, make):
+    auth.sign_in(make.user(is_admin=True))
+
+    response = client.get("/directory/?q=Apple%00")
+
+    assert response.status_code == 400
+    assert "contains a NUL character" in response.get_data(as_text=True)

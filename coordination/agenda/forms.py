@@ -76,7 +76,9 @@ class ItemForm(FlaskForm):
 
     def duration_value(self) -> int | None:
         raw = (self.duration_minutes.data or "").strip()
-        return int(raw) if raw.lstrip("-").isdigit() else None
+        digits = raw.removeprefix("-")
+        # isdigit() alone lets "²" through to int(), which refuses it.
+        return int(raw) if digits.isascii() and digits.isdigit() else None
 
     def to_input(self) -> ItemInput:
         return ItemInput(

@@ -9,9 +9,9 @@ from ..db import get_session
 from ..models import AgendaItem, Convening
 from ..permissions import Action, guard, load
 from . import services
-from .forms import MoveForm, OrderForm
+from .forms import ORDER_MESSAGE, MoveForm, OrderForm
 from .services import STALE_MESSAGE, AgendaError
-from .views import actor, blueprint, builder_url, item_convening
+from .views import actor, blueprint, builder_url, item_convening, render_builder
 
 
 @blueprint.route("/agenda/items/<id:item_id>/move", methods=["POST"])
@@ -47,9 +47,11 @@ def reorder(convening: Convening):
     form = OrderForm()
     item_ids = form.item_ids() if form.validate_on_submit() else None
     if item_ids is None:
+        message = " ".join(form.order.errors) or ORDER_MESSAGE
         if _wants_json():
-            return jsonify(error="Send the order as item numbers separated by commas."), 400
-        abort(400)
+            return jsonify(error=message), 400
+        flash(message, "error")
+        return render_builder(convening, 400)
     session = get_session()
     convening_id = convening.id
     try:

@@ -15,10 +15,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth import current_actor as actor
 from ..db import get_session
-from ..form_errors import attach_errors
 from ..form_fields import parse_version
 from ..models import AgendaItem, Convening
 from ..permissions import Action, guard, load
+from ..view_helpers import attach_errors
 from . import queries, services, versions
 from .forms import AnchorForm, ItemForm, ItemVersionForm, PublishForm
 from .presenters import clocks, live_audience_label, presenters_text
@@ -99,6 +99,11 @@ def _render_form(form, convening, item, problem, before=None, after=None, refuse
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def builder(convening: Convening):
     """The draft agenda with its running clock, warnings and every way to change it."""
+    return render_builder(convening)
+
+
+def render_builder(convening: Convening, code: int = 200):
+    """The builder page; also shown again (400) when a change sent from it is refused."""
     session = get_session()
     items = queries.draft_items(session, convening)
     schedule = compute(items, convening.starts_at, convening.ends_at, convening.timezone)
@@ -128,7 +133,7 @@ def builder(convening: Convening):
         unpublished=unpublished,
         publish_form=PublishForm(),
         order=",".join(str(item.id) for item in items),
-    )
+    ), code
 
 
 @blueprint.route("/convenings/<id:convening_id>/agenda/items/new", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
 from ..directory import rules
@@ -75,7 +75,7 @@ class InviteForm(FlaskForm):
     organisation_id = IdField(
         "Organisation",
         message="Choose an organisation from the list.",
-        validators=[DataRequired(message="Choose an organisation.")],
+        required="Choose an organisation.",
     )
     seat_quota = quota_field()
     focal_point_id = IdField(

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..form_fields import options
+from ..form_fields import options, parse_version
 from ..models import AttendanceMode, InvitationStatus
 from .delegates import EMAIL_MAX, INVALID_EMAIL, NAME_MAX, NEEDS_MAX, TITLE_MAX, DelegateInput
 from .seats import MAX_EXTRA_SEATS, REASON_MAX
@@ -137,8 +137,7 @@ class SeatDecisionForm(FlaskForm):
     next = HiddenField()
 
     def expected_version(self) -> int | None:
-        raw = self.version.data or ""
-        return int(raw) if raw.isdigit() else None
+        return parse_version(self.version.data)
 
     def approve(self) -> bool | None:
         return {"approve": True, "refuse": False}.get(self.decision.data or "")

@@ -92,6 +92,8 @@ def test_create_makes_the_creator_organiser_of_a_draft(client, db, organiser):
         ({"title": ""}, "title", "Enter a title."),
         ({"starts_at": "15/01/2030"}, "starts_at", "Enter a date and time"),
         ({"remote_url": "javascript:alert(1)"}, "remote_url", "https://"),
+        ({"ends_at": "9999-12-31T23:59"}, "ends_at", "Enter a real date and time"),
+        ({"timezone": "x" * 10_000}, "timezone", "longer than 64 characters"),
         ({"rsvp_deadline": "2030-01-16T10:00"}, "rsvp_deadline", "before the end"),
         ({"sensitivity": "Top Secret"}, "sensitivity", "sensitivity labels"),
         ({"codename": "c" * 101}, "codename", "100 characters"),
@@ -181,6 +183,19 @@ def test_edit_with_stale_version_is_refused(client, db, make, auth):
     assert response.status_code == 409
     assert CHANGED_MEANWHILE in response.get_data(as_text=True)
     assert stored(db).title == "Changed elsewhere"
+
+
+def test_create_with_malformed_remote_link_is_refused_beside_the_field(client, db, organiser):
+    before = count_convenings(db)
+
+    # An unclosed IPv6 host makes the URL parser raise rather than answer.
+    response = client.post("/convenings/new", data=form_data(remote_url="http://[::1"))
+
+    assert response.status_code == 400
+    assert "Enter a web address starting with https://" in error_beside(
+        response.get_data(as_text=True), "remote_url"
+    )
+    assert count_convenings(db) == before
 
 
 def test_edit_with_bad_input_changes_nothing(client, db, make, auth):
