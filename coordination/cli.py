@@ -80,14 +80,21 @@ def users_group() -> None:
 @click.password_option()
 def create_admin(email: str, name: str, password: str) -> None:
     """Create an administrator account."""
-    from .auth.services import AccountError, create_user
+    from .auth.services import create_user
+    from .principal import Principal
+    from .service import InputError
 
     with get_database().session() as session:
         try:
             user = create_user(
-                session, email=email, name=name, password=password, is_admin=True, actor=None
+                session,
+                Principal(user=None),
+                email=email,
+                name=name,
+                password=password,
+                is_admin=True,
             )
-        except AccountError as error:
+        except InputError as error:
             raise click.ClickException(str(error)) from error
         session.commit()
         click.echo(f"Administrator {user.email} created.")

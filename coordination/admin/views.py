@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from ..audit_view import describe
-from ..auth import current_actor as _actor
-from ..auth.services import AccountError
 from ..db import get_session
 from ..directory.access import administered_organisation_ids
 from ..models import User
 from ..pagination import page_number
 from ..permissions import Action, guard, load
 from ..principal import current_principal
+from ..view_helpers import Outcome, run_service
 from . import queries, services
 from .forms import AccountFilterForm, AccountForm, AuditFilterForm, OutboxFilterForm
 
@@ -40,9 +39,11 @@ def _account_input(form: AccountForm) -> services.AccountInput:
     )
 
 
-def _attach(form: AccountForm, error: AccountError) -> None:
-    field = getattr(form, error.field or "", None) or form.email
-    field.errors = [*field.errors, str(error)]
+def _refused(outcome: Outcome) -> str | None:
+    """What to show of a refusal: the rights refused answer 403, as any page refused does."""
+    if outcome.status == 403:
+        abort(403)
+    return outcome.problem
 
 
 @blueprint.route("/")
@@ -79,24 +80,24 @@ def create_user():
         queries.contact_choices(db, administered=administered),
         queries.organisation_choices(db, administered),
     )
+    problem = None
     if form.validate_on_submit():
-        try:
-            user = services.create_account(db, _account_input(form), _actor())
-        except services.AccountPermissionError:
-            db.rollback()
-            abort(403)
-        except AccountError as error:
-            db.rollback()
-            _attach(form, error)
-        else:
-            db.commit()
+        outcome = run_service(
+            lambda session: services.create_account(
+                session, current_principal(), _account_input(form)
+            ),
+            form,
+        )
+        if outcome.ok:
+            user = outcome.result
             flash(
                 f"Account created. {user.email} has been emailed a link to choose a password.",
                 "success",
             )
             return redirect(url_for("admin.show_user", user_id=user.id))
+        problem = _refused(outcome)
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/user_form.html", form=form, account=None), status
+    return render_template("admin/user_form.html", form=form, account=None, problem=problem), status
 
 
 @blueprint.route("/users/<id:user_id>")
@@ -136,45 +137,41 @@ def edit_user(account: User):
         queries.contact_choices(db, account, administered),
         queries.organisation_choices(db, administered),
     )
+    problem = None
     if form.validate_on_submit():
-        try:
-            pending = services.update_account(db, account, _account_input(form), _actor())
-        except services.AccountPermissionError:
-            db.rollback()
-            abort(403)
-        except AccountError as error:
-            db.rollback()
-            _attach(form, error)
-        else:
-            db.commit()
-            if pending:
+        account_id = account.id
+        outcome = run_service(
+            lambda session: services.update_account(
+                session, current_principal(), account, _account_input(form)
+            ),
+            form,
+        )
+        if outcome.ok:
+            if outcome.result:
                 flash(
-                    f"The account is saved. {pending} has been sent a link to confirm it; until "
-                    f"then the account keeps {account.email}, which has been told.",
+                    f"The account is saved. {outcome.result} has been sent a link to confirm it; "
+                    f"until then the account keeps {account.email}, which has been told.",
                     "success",
                 )
             else:
                 flash("The account is saved.", "success")
-            return redirect(url_for("admin.show_user", user_id=account.id))
+            return redirect(url_for("admin.show_user", user_id=account_id))
+        problem = _refused(outcome)
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/user_form.html", form=form, account=account), status
+    return render_template(
+        "admin/user_form.html", form=form, account=account, problem=problem
+    ), status
 
 
 def _account_action(account: User, service, done: str):
-    """Run a one-button action on an account and go back to it."""
-    db = get_session()
-    try:
-        service(db, account, _actor())
-    except services.AccountPermissionError:
-        db.rollback()
-        abort(403)
-    except AccountError as error:
-        db.rollback()
-        flash(str(error), "error")
-    else:
-        db.commit()
+    """Run a one-button service on an account and go back to it."""
+    account_id = account.id
+    outcome = run_service(lambda session: service(session, current_principal(), account))
+    if outcome.ok:
         flash(done, "success")
-    return redirect(url_for("admin.show_user", user_id=account.id))
+    else:
+        flash(_refused(outcome), "error")
+    return redirect(url_for("admin.show_user", user_id=account_id))
 
 
 @blueprint.route("/users/<id:user_id>/deactivate", methods=["POST"])

@@ -18,7 +18,9 @@ from flask_login import current_user, login_user, logout_user
 
 from ..db import get_session
 from ..permissions import Action, guard, public
-from . import current_actor, services
+from ..principal import current_principal
+from ..view_helpers import run_service
+from . import services
 from .forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -28,6 +30,8 @@ from .forms import (
 )
 
 blueprint = Blueprint("auth", __name__, url_prefix="/account")
+# Where a refusal of the password change that names no field of its form is shown.
+CURRENT_PASSWORD = {"": "current_password"}
 
 
 def safe_next(target: str | None) -> str | None:
@@ -84,9 +88,16 @@ def sign_in():
     error = None
     status = 200
     if form.validate_on_submit():
-        db = get_session()
-        result = services.authenticate(db, form.email.data, form.password.data, request.remote_addr)
-        db.commit()
+        # A refused attempt is the service's answer, committed so that its failure counts.
+        result = run_service(
+            lambda session: services.authenticate(
+                session,
+                current_principal(),
+                form.email.data,
+                form.password.data,
+                request.remote_addr,
+            )
+        ).result
         if result.user is not None:
             _start_session(result.user, form.remember.data)
             return redirect(safe_next(form.next.data) or url_for("core.dashboard"))
@@ -101,10 +112,7 @@ def sign_in():
 @guard(Action.SIGNED_IN)
 def sign_out():
     """Sign out here and everywhere else."""
-    db = get_session()
-    user = current_actor()
-    services.end_other_sessions(user)
-    db.commit()
+    run_service(lambda session: services.end_own_sessions(session, current_principal()))
     _end_session()
     flash("You are signed out.", "success")
     return redirect(url_for("auth.sign_in"))
@@ -116,20 +124,20 @@ def change_password():
     """Change one's own password, giving the current one."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        db = get_session()
-        user = current_actor()
-        try:
-            services.change_password(db, user, form.current_password.data, form.new_password.data)
-        except services.AccountError as error:
-            # Keep the count of wrong current passwords; nothing else was written.
-            db.commit()
-            field = form.new_password if error.field == "new_password" else form.current_password
-            field.errors.append(str(error))
-        else:
-            db.commit()
+        principal = current_principal()
+        outcome = run_service(
+            lambda session: services.change_password(
+                session, principal, form.current_password.data, form.new_password.data
+            ),
+            form,
+            aliases=CURRENT_PASSWORD,
+        )
+        if outcome.ok and outcome.result.refused:
+            form.current_password.errors.append(outcome.result.refused)
+        elif outcome.ok:
             # Other sessions end; this one continues under the new identifier, and a
             # remember-me cookie on this device is renewed rather than silently broken.
-            _start_session(user, remember=_has_remember_cookie())
+            _start_session(principal.user, remember=_has_remember_cookie())
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("core.dashboard"))
     status = 400 if request.method == "POST" else 200
@@ -141,41 +149,37 @@ def change_password():
 def change_email():
     """Ask for a new email address for one's account, giving the current password."""
     form = ChangeEmailForm()
-    user = current_actor()
+    principal = current_principal()
     if form.validate_on_submit():
-        db = get_session()
-        try:
-            services.check_current_password(db, user, form.current_password.data)
-        except services.AccountError as error:
-            # Keep the count of wrong passwords; nothing else was written.
-            db.commit()
-            form.current_password.errors.append(str(error))
-        else:
-            try:
-                new_email = services.request_email_change(db, user, form.email.data, user)
-            except services.AccountError as error:
-                db.rollback()
-                form.email.errors.append(str(error))
-            else:
-                db.commit()
-                flash(
-                    f"We have sent a link to {new_email}. Your address changes when you open it; "
-                    "until then, keep signing in with the current one.",
-                    "success",
-                )
-                return redirect(url_for("auth.change_email"))
+        outcome = run_service(
+            lambda session: services.change_email(
+                session, principal, form.current_password.data, form.email.data
+            ),
+            form,
+            aliases={"": "email"},
+        )
+        if outcome.ok and outcome.result.refused:
+            form.current_password.errors.append(outcome.result.refused)
+        elif outcome.ok:
+            flash(
+                f"We have sent a link to {outcome.result.value}. Your address changes when you "
+                "open it; until then, keep signing in with the current one.",
+                "success",
+            )
+            return redirect(url_for("auth.change_email"))
     status = 400 if request.method == "POST" else 200
-    return render_template("auth/change_email.html", form=form, user=user), status
+    return render_template("auth/change_email.html", form=form, user=principal.user), status
 
 
 @blueprint.route("/email/cancel", methods=["POST"])
 @guard(Action.SIGNED_IN)
 def cancel_email_change():
     """Withdraw one's own request for a new address."""
-    db = get_session()
-    user = current_actor()
-    services.cancel_email_change(db, user, user)
-    db.commit()
+    principal = current_principal()
+    run_service(
+        lambda session: services.cancel_email_change(session, principal, principal.user),
+        flash_refusal=True,
+    )
     flash(
         "The change of email address is cancelled; the link sent for it no longer works.", "success"
     )
@@ -195,13 +199,13 @@ def confirm_email(token: str):
     if request.method == "GET":
         return render_template("auth/confirm_email.html", user=pending.user)
     signed_in_here = current_user.is_authenticated and current_user.id == pending.user_id
-    try:
-        user = services.confirm_email_change(db, token)
-    except services.AccountError as error:
-        db.rollback()
-        flash(str(error), "error")
+    outcome = run_service(
+        lambda session: services.confirm_email_change(session, current_principal(), token),
+        flash_refusal=True,
+    )
+    if not outcome.ok:
         return render_template("auth/confirm_email_invalid.html"), 400
-    db.commit()
+    user = outcome.result
     if signed_in_here:
         # Every other session has ended; this one goes on under the account's new identifier.
         _start_session(user, remember=_has_remember_cookie())
@@ -217,9 +221,11 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whether the account exists or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        db = get_session()
-        services.request_password_reset(db, form.email.data)
-        db.commit()
+        run_service(
+            lambda session: services.request_password_reset(
+                session, current_principal(), form.email.data
+            )
+        )
         return render_template("auth/reset_sent.html", email=form.email.data)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/forgot_password.html", form=form), status
@@ -236,15 +242,16 @@ def reset_password(token: str):
         return response, 410 if request.method == "GET" else 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            user = services.reset_password_with_token(db, token, form.new_password.data)
-        except services.AccountError as error:
-            db.rollback()
-            form.new_password.errors.append(str(error))
-        else:
-            db.commit()
+        outcome = run_service(
+            lambda session: services.reset_password_with_token(
+                session, current_principal(), token, form.new_password.data
+            ),
+            form,
+            aliases={"": "new_password"},
+        )
+        if outcome.ok:
             _end_session()
             flash("Your password is set. Sign in with it now.", "success")
-            return redirect(url_for("auth.sign_in", email=user.email))
+            return redirect(url_for("auth.sign_in", email=outcome.result.email))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/reset_password.html", form=form, purpose=valid.purpose), status

@@ -14,12 +14,11 @@ from icalendar import Event
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from .. import audit
 from ..audiences import Viewer, admits, viewer_for
 from ..models import AgendaItem, AgendaVersion, Convening, User
 from ..permissions import Action, can
 from ..principal import Principal, load_principal
-from ..tokens import hash_token, new_token
+from ..tokens import hash_token
 from ..urls import external_url
 from .action_todos import feed_todos
 from .agenda_events import agenda_item_event, agenda_item_uid
@@ -184,30 +183,6 @@ def find_feed_user(session: Session, raw_token: str) -> User | None:
     if user is None or not user.active:
         return None
     return user
-
-
-def reset_feed(session: Session, actor: User) -> str:
-    """Give the user a new feed secret (the old address stops working); answer it once."""
-    raw, hashed = new_token()
-    replaced = actor.calendar_feed_token_hash is not None
-    actor.calendar_feed_token_hash = hashed
-    audit.record(
-        session,
-        actor,
-        "user.calendar_feed_reset" if replaced else "user.calendar_feed_created",
-        actor,
-        label=actor.email,
-    )
-    return raw
-
-
-def turn_off_feed(session: Session, actor: User) -> bool:
-    """Stop the user's feed address working; False if there was none."""
-    if actor.calendar_feed_token_hash is None:
-        return False
-    actor.calendar_feed_token_hash = None
-    audit.record(session, actor, "user.calendar_feed_removed", actor, label=actor.email)
-    return True
 
 
 def feed_urls(raw_token: str) -> dict[str, str]:

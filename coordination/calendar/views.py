@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_wtf import FlaskForm
 
 from ..audiences import viewer_for
-from ..auth import current_actor as _me
 from ..db import get_session
 from ..models import Convening
 from ..permissions import Action, guard, load, public
 from ..principal import current_principal
-from . import feeds
+from ..view_helpers import run_service
+from . import feeds, services
 
 blueprint = Blueprint("calendar", __name__)
 
@@ -57,7 +57,7 @@ def feed_settings():
     return (
         render_template(
             "calendar/feed.html",
-            has_feed=_me().calendar_feed_token_hash is not None,
+            has_feed=current_principal().user.calendar_feed_token_hash is not None,
             urls=feeds.feed_urls(fresh) if fresh else None,
             form=FeedForm(formdata=None),
         ),
@@ -72,10 +72,11 @@ def reset_feed():
     """Make a new feed address; any earlier one stops working."""
     if not FeedForm().validate_on_submit():
         abort(400)
-    db = get_session()
-    raw = feeds.reset_feed(db, _me())
-    db.commit()
-    session[FRESH_FEED_KEY] = raw
+    outcome = run_service(
+        lambda db: services.reset_feed(db, current_principal()), flash_refusal=True
+    )
+    if outcome.ok:
+        session[FRESH_FEED_KEY] = outcome.result
     return redirect(url_for(".feed_settings"))
 
 
@@ -85,9 +86,10 @@ def turn_off_feed():
     """Stop the feed address working, without making a new one."""
     if not FeedForm().validate_on_submit():
         abort(400)
-    db = get_session()
-    if feeds.turn_off_feed(db, _me()):
-        db.commit()
+    outcome = run_service(
+        lambda db: services.turn_off_feed(db, current_principal()), flash_refusal=True
+    )
+    if outcome.result:
         flash("Your calendar feed is turned off: its address no longer works.", "success")
     return redirect(url_for(".feed_settings"))
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, mail
-from ..auth.services import normalize_email
+from ..auth.accounts import normalize_email
 from ..models import Contact, Convening, TeamMembership, TeamRole, User
 from ..principal import Principal
 from ..service import InputError

@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..csv_export import csv_lines
 from ..models import Organisation
+from ..service import InputError
 
 COLUMNS = (
     "name",
@@ -31,8 +32,8 @@ PREVIEW_MAX_AGE_SECONDS = 3600
 SIGNING_SALT = "coordination.directory.csv-import"
 
 
-class CsvFileError(ValueError):
-    """The file as a whole cannot be imported; the message says why and what to do."""
+# The field the upload's refusals are about: the file as a whole, its message saying what to do.
+FILE = "file"
 
 
 def max_bytes() -> int:
@@ -43,8 +44,8 @@ def read_upload(stream: IO[bytes], limit: int) -> bytes:
     """The uploaded bytes, refusing more than ``limit`` without reading them all."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise CsvFileError(
-            f"The file is larger than {limit // 1024:,} KB; split it into smaller files."
+        raise InputError(
+            f"The file is larger than {limit // 1024:,} KB; split it into smaller files.", FILE
         )
     return data
 
@@ -52,21 +53,25 @@ def read_upload(stream: IO[bytes], limit: int) -> bytes:
 def decode(data: bytes) -> str:
     """UTF-8 text (a byte-order mark is fine) from the uploaded bytes, or a clear refusal."""
     if not data.strip():
-        raise CsvFileError("The file is empty.")
+        raise InputError("The file is empty.", FILE)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CsvFileError("The file is UTF-16 text; save it as 'CSV UTF-8' and upload it again.")
+        raise InputError(
+            "The file is UTF-16 text; save it as 'CSV UTF-8' and upload it again.", FILE
+        )
     if b"\x00" in data:
-        raise CsvFileError(
+        raise InputError(
             "This is not a CSV text file (it contains binary data). Save the spreadsheet as "
-            "'CSV UTF-8' and upload that."
+            "'CSV UTF-8' and upload that.",
+            FILE,
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise CsvFileError(
+        raise InputError(
             f"The file is not UTF-8 text: line {line} has bytes that cannot be read. Save it "
-            "as 'CSV UTF-8' and upload it again."
+            "as 'CSV UTF-8' and upload it again.",
+            FILE,
         ) from None
 
 
@@ -119,8 +124,9 @@ def sign_upload(text: str, filename: str, user_id: int) -> str:
     """The file, compressed and signed for this user, to post back with the confirmation."""
     token = _serializer().dumps({"csv": text, "filename": filename, "user": user_id})
     if len(token) > _form_limit() - 4096:
-        raise CsvFileError(
-            "The file is too large to preview and import in one go; split it into smaller files."
+        raise InputError(
+            "The file is too large to preview and import in one go; split it into smaller files.",
+            FILE,
         )
     return token
 
@@ -130,9 +136,11 @@ def unsign_upload(token: str, user_id: int) -> tuple[str, str]:
     try:
         payload = _serializer().loads(token, max_age=PREVIEW_MAX_AGE_SECONDS)
     except SignatureExpired:
-        raise CsvFileError("This preview has expired; upload the file again.") from None
+        raise InputError("This preview has expired; upload the file again.", FILE) from None
     except BadSignature:
-        raise CsvFileError("This preview could not be verified; upload the file again.") from None
+        raise InputError(
+            "This preview could not be verified; upload the file again.", FILE
+        ) from None
     if not isinstance(payload, dict) or payload.get("user") != user_id:
-        raise CsvFileError("This preview could not be verified; upload the file again.")
+        raise InputError("This preview could not be verified; upload the file again.", FILE)
     return str(payload.get("csv", "")), str(payload.get("filename", ""))

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, current_app, flash, redirect, render_template, url_for
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import get_session
 from ..permissions import Action, guard
-from . import importer, queries, services
+from ..principal import current_principal
+from ..service import InputError, StaleError
+from ..view_helpers import attach_errors, run_service
+from . import importer, queries
+from .blueprint import blueprint, read_filters
 from .csv_io import (
     COLUMNS,
-    CsvFileError,
     decode,
     export_lines,
     max_bytes,
@@ -22,12 +23,6 @@ from .csv_io import (
     unsign_upload,
 )
 from .forms import ImportConfirmForm, ImportUploadForm
-from .views import actor, blueprint, read_filters
-
-CHANGED_MEANWHILE = (
-    "The directory changed while the import ran, so nothing was imported. "
-    "Upload the file again to see a fresh preview."
-)
 
 
 def render_upload(form: ImportUploadForm, status: int = 200, problem: str | None = None):
@@ -60,13 +55,12 @@ def import_csv():
         return render_upload(form, 400 if form.is_submitted() else 200)
     upload = form.file.data
     filename = (upload.filename or "upload.csv")[:200]
-    db = get_session()
     try:
         text = decode(read_upload(upload.stream, max_bytes()))
-        plan = importer.plan_import(db, text, current_app.config["CSV_MAX_ROWS"])
-        token = sign_upload(text, filename, actor().id) if plan.ok else None
-    except CsvFileError as error:
-        form.file.errors = [*form.file.errors, str(error)]
+        plan = importer.plan_import(get_session(), text, current_app.config["CSV_MAX_ROWS"])
+        token = sign_upload(text, filename, current_principal().user.id) if plan.ok else None
+    except InputError as error:
+        attach_errors(form, error.errors)
         return render_upload(form, 400)
     return render_preview(plan, filename, token, 200 if plan.ok else 400)
 
@@ -76,23 +70,27 @@ def import_csv():
 def confirm_import():
     """Apply a previewed file: every row, or nothing if any row fails."""
     form = ImportConfirmForm()
-    db = get_session()
+    if not form.validate_on_submit():
+        problem = "The preview was not sent back; upload the file again."
+        return render_upload(ImportUploadForm(), 400, problem=problem)
+    principal = current_principal()
     try:
-        if not form.validate_on_submit():
-            raise CsvFileError("The preview was not sent back; upload the file again.")
-        text, filename = unsign_upload(form.payload.data, actor().id)
-        plan = importer.plan_import(db, text, current_app.config["CSV_MAX_ROWS"])
-        if not plan.ok:
-            db.rollback()
-            return render_preview(plan, filename, None, 400)
-        counts = importer.apply_import(db, actor(), plan)
-        db.commit()
-    except CsvFileError as error:
-        db.rollback()
+        text, filename = unsign_upload(form.payload.data, principal.user.id)
+    except InputError as error:
         return render_upload(ImportUploadForm(), 400, problem=str(error))
-    except (services.DirectoryError, IntegrityError, StaleDataError):
-        db.rollback()
-        return render_upload(ImportUploadForm(), 409, problem=CHANGED_MEANWHILE)
+    outcome = run_service(
+        lambda session: importer.import_directory(
+            session, principal, text, current_app.config["CSV_MAX_ROWS"]
+        )
+    )
+    if isinstance(outcome.error, importer.ImportRefused):
+        return render_preview(outcome.error.plan, filename, None, 400)
+    if isinstance(outcome.error, StaleError):
+        # Nothing was edited here: say what changed and how to go on, not "reload".
+        return render_upload(ImportUploadForm(), 409, problem=str(outcome.error))
+    if not outcome.ok:
+        return render_upload(ImportUploadForm(), outcome.status, problem=outcome.problem)
+    counts = outcome.result
     flash(
         f"Imported {filename}: {counts.create} organisations added, {counts.update} "
         f"updated, {counts.unchanged} unchanged; {counts.contacts_add} contacts added, "

@@ -94,13 +94,6 @@ class OrganisationForm(FlaskForm):
     notes = TextAreaField("Notes", validators=[at_most(rules.NOTES_MAX)])
     version = HiddenField()
 
-    def expected_version(self) -> int:
-        """The version the person started editing; an unreadable one never matches."""
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1
-
 
 class ContactForm(FlaskForm):
     name = StringField(

@@ -11,12 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..csv_export import unescape_cell
-from ..models import Contact, Organisation, User
+from ..models import Contact, Organisation
+from ..principal import Principal
+from ..service import InputError, StaleError
 from . import services
-from .csv_io import COLUMNS, SECTOR_SEPARATOR, CsvFileError
+from .csv_io import COLUMNS, SECTOR_SEPARATOR
 from .rules import ContactInput, OrganisationInput, clean_contact, clean_organisation
 
 CONTACT_COLUMNS = {
@@ -26,6 +30,10 @@ CONTACT_COLUMNS = {
     "phone": "contact_phone",
 }
 _LOOKUP_CHUNK = 500
+DIRECTORY_CHANGED = (
+    "The directory changed while the import ran, so nothing was imported. "
+    "Upload the file again to see a fresh preview."
+)
 
 
 @dataclass
@@ -304,21 +312,46 @@ def plan_import(session: Session, text: str, max_rows: int) -> ImportPlan:
     return plan
 
 
-def apply_import(session: Session, actor: User | None, plan: ImportPlan) -> ImportCounts:
-    """Carry out a plan without errors; the caller commits, or rolls back on any error."""
-    if not plan.ok:
-        raise CsvFileError("The file has problems; nothing was imported.")
+class ImportRefused(InputError):
+    """The file has problems, row by row in ``plan``; nothing was imported."""
+
+    def __init__(self, plan: ImportPlan):
+        self.plan = plan
+        super().__init__("The file has problems; nothing was imported.")
+
+
+def _apply(session: Session, principal: Principal, plan: ImportPlan) -> None:
     for group in plan.groups:
         organisation = group.existing
         if organisation is None:
-            organisation = services.create_organisation(session, actor, group.data)
+            organisation = services.create_organisation(session, principal, group.data)
         elif group.rows[0].action == "update":
-            services.update_organisation(session, actor, organisation, group.data)
+            services.update_organisation(
+                session, principal, organisation, group.data, organisation.version
+            )
         for row in group.rows:
             if row.contact is None:
                 continue
             if row.contact_action == "add":
-                services.add_contact(session, actor, organisation, row.contact)
+                services.add_contact(session, principal, organisation, row.contact)
             elif row.contact_action == "update" and row.existing_contact is not None:
-                services.update_contact(session, actor, row.existing_contact, row.contact)
+                services.update_contact(session, principal, row.existing_contact, row.contact)
+
+
+def import_directory(
+    session: Session, principal: Principal, text: str, max_rows: int
+) -> ImportCounts:
+    """Import a file checked again now: every row, or nothing.
+
+    A file with problems is refused with its plan (``ImportRefused``); a directory changed
+    since the plan was read (a name or address taken meanwhile) with ``StaleError``.
+    """
+    plan = plan_import(session, text, max_rows)
+    if not plan.ok:
+        raise ImportRefused(plan)
+    try:
+        with session.begin_nested():
+            _apply(session, principal, plan)
+    except (InputError, IntegrityError, StaleDataError, StaleError) as error:
+        raise StaleError(DIRECTORY_CHANGED) from error
     return plan.counts

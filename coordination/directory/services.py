@@ -1,4 +1,8 @@
-"""Rules for changing the directory: organisations and their contacts."""
+"""Changing the directory: organisations and their contacts.
+
+Each service takes the session and the acting principal, refuses with the service contract's
+errors, audits what it changes and never commits.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..models import Contact, Organisation, OrganisationSector, User, utcnow
+from ..models import Contact, Organisation, OrganisationSector, utcnow
+from ..principal import Principal
+from ..service import InputError, StaleError
 from .rules import (
     ContactInput,
     OrganisationInput,
@@ -19,21 +26,10 @@ from .rules import (
     normalize_name,
 )
 
-# The key of messages about the whole form rather than one field.
-FORM = "_form"
-STALE_MESSAGE = (
-    "This was changed by someone else while you were editing; reload to see their changes."
-)
+# Two people adding the same name at once: the database refuses the second.
+NAME_TAKEN = "An organisation with this name was added by someone else a moment ago."
 ORGANISATION_FIELDS = ("name", "kind", "country", "sectors", "website", "notes")
 CONTACT_FIELDS = ("name", "email", "title", "phone")
-
-
-class DirectoryError(ValueError):
-    """A change the directory refuses; ``errors`` gives a message per field."""
-
-    def __init__(self, errors: Mapping[str, str]):
-        self.errors = dict(errors)
-        super().__init__(" ".join(self.errors.values()))
 
 
 def _organisation_input(values: OrganisationInput | Mapping[str, Any]) -> OrganisationInput:
@@ -41,7 +37,7 @@ def _organisation_input(values: OrganisationInput | Mapping[str, Any]) -> Organi
         return values
     data, errors = clean_organisation(dict(values))
     if errors:
-        raise DirectoryError(errors)
+        raise InputError(errors)
     assert data is not None
     return data
 
@@ -51,7 +47,7 @@ def _contact_input(values: ContactInput | Mapping[str, Any]) -> ContactInput:
         return values
     data, errors = clean_contact(dict(values))
     if errors:
-        raise DirectoryError(errors)
+        raise InputError(errors)
     assert data is not None
     return data
 
@@ -70,9 +66,18 @@ def _check_name_free(session: Session, name: str, organisation: Organisation | N
     existing = find_organisation_by_name(session, name)
     if existing is not None and existing is not organisation:
         archived = " (archived)" if existing.is_archived else ""
-        raise DirectoryError(
-            {"name": f"An organisation called {existing.name} already exists{archived}."}
+        raise InputError(
+            f"An organisation called {existing.name} already exists{archived}.", "name"
         )
+
+
+def _flush_name(session: Session) -> None:
+    """Write the organisation now, so a name taken meanwhile is refused beside its field."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        raise InputError(NAME_TAKEN, "name") from error
 
 
 def organisation_snapshot(organisation: Organisation) -> dict[str, Any]:
@@ -116,7 +121,7 @@ def organisation_values(organisation: Organisation) -> dict[str, Any]:
 
 
 def create_organisation(
-    session: Session, actor: User | None, values: OrganisationInput | Mapping[str, Any]
+    session: Session, principal: Principal, values: OrganisationInput | Mapping[str, Any]
 ) -> Organisation:
     """Add an organisation whose name no other one has (ignoring case)."""
     data = _organisation_input(values)
@@ -124,10 +129,10 @@ def create_organisation(
     organisation = Organisation(sector_links=[])
     _apply(organisation, data)
     session.add(organisation)
-    session.flush()
+    _flush_name(session)
     audit.record(
         session,
-        actor,
+        principal.user,
         "organisation.created",
         organisation,
         changes={key: value for key, value in asdict(data).items() if value not in (None, "", ())},
@@ -137,14 +142,14 @@ def create_organisation(
 
 def update_organisation(
     session: Session,
-    actor: User | None,
+    principal: Principal,
     organisation: Organisation,
     values: OrganisationInput | Mapping[str, Any],
-    expected_version: int | None = None,
+    expected_version: int | None,
 ) -> dict[str, list[Any]]:
     """Change an organisation unless someone else changed it since ``expected_version``."""
-    if expected_version is not None and expected_version != organisation.version:
-        raise DirectoryError({FORM: STALE_MESSAGE})
+    if expected_version != organisation.version:
+        raise StaleError()
     data = _organisation_input(values)
     _check_name_free(session, data.name, organisation)
     before = organisation_snapshot(organisation)
@@ -153,12 +158,13 @@ def update_organisation(
     if changes:
         # Touch the row itself so its version moves even when only sectors changed.
         organisation.updated_at = utcnow()
-        audit.record(session, actor, "organisation.updated", organisation, changes=changes)
+        _flush_name(session)
+        audit.record(session, principal.user, "organisation.updated", organisation, changes=changes)
     return changes
 
 
 def set_organisation_archived(
-    session: Session, actor: User | None, organisation: Organisation, archived: bool
+    session: Session, principal: Principal, organisation: Organisation, archived: bool
 ) -> bool:
     """Archive (hide) or bring back an organisation; nothing is deleted. False if no change."""
     if organisation.is_archived == archived:
@@ -167,7 +173,7 @@ def set_organisation_archived(
     organisation.archived_at = utcnow() if archived else None
     audit.record(
         session,
-        actor,
+        principal.user,
         "organisation.archived" if archived else "organisation.unarchived",
         organisation,
         changes={"archived_at": [before, organisation.archived_at]},
@@ -192,11 +198,9 @@ def _check_email_free(
     existing = session.scalars(query.limit(1)).first()
     if existing is not None:
         archived = " (archived)" if existing.is_archived else ""
-        raise DirectoryError(
-            {
-                "email": f"{existing.name}{archived} already has this email address at "
-                f"{organisation.name}."
-            }
+        raise InputError(
+            f"{existing.name}{archived} already has this email address at {organisation.name}.",
+            "email",
         )
 
 
@@ -216,7 +220,7 @@ def contact_values(contact: Contact) -> dict[str, Any]:
 
 def add_contact(
     session: Session,
-    actor: User | None,
+    principal: Principal,
     organisation: Organisation,
     values: ContactInput | Mapping[str, Any],
 ) -> Contact:
@@ -235,7 +239,7 @@ def add_contact(
     session.flush()
     audit.record(
         session,
-        actor,
+        principal.user,
         "contact.created",
         contact,
         changes={key: value for key, value in contact_snapshot(contact).items() if value},
@@ -246,7 +250,7 @@ def add_contact(
 
 def update_contact(
     session: Session,
-    actor: User | None,
+    principal: Principal,
     contact: Contact,
     values: ContactInput | Mapping[str, Any],
 ) -> dict[str, list[Any]]:
@@ -264,7 +268,7 @@ def update_contact(
     if changes:
         audit.record(
             session,
-            actor,
+            principal.user,
             "contact.updated",
             contact,
             changes=changes,
@@ -274,7 +278,7 @@ def update_contact(
 
 
 def set_contact_archived(
-    session: Session, actor: User | None, contact: Contact, archived: bool
+    session: Session, principal: Principal, contact: Contact, archived: bool
 ) -> bool:
     """Archive or bring back a contact; nothing is deleted. False if no change."""
     if contact.is_archived == archived:
@@ -283,7 +287,7 @@ def set_contact_archived(
     contact.archived_at = utcnow() if archived else None
     audit.record(
         session,
-        actor,
+        principal.user,
         "contact.archived" if archived else "contact.unarchived",
         contact,
         changes={"archived_at": [before, contact.archived_at]},

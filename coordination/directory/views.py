@@ -2,52 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from flask import current_app, flash, redirect, render_template, request, url_for
 
-from ..auth import current_actor as actor
 from ..db import get_session
-from ..models import Contact, Organisation, OrganisationKind
+from ..form_fields import options, parse_version
+from ..models import Contact, Organisation
 from ..pagination import page_number
 from ..permissions import Action, guard, load
+from ..principal import current_principal
+from ..view_helpers import run_service
 from . import queries, rules, services
-from .forms import ContactForm, DirectoryFilterForm, OrganisationForm, options
-
-blueprint = Blueprint("directory", __name__, url_prefix="/directory")
-
-NAME_TAKEN = "An organisation with this name was added by someone else a moment ago."
-
-
-def read_filters() -> tuple[DirectoryFilterForm, queries.DirectoryFilters]:
-    """The filter form from the query string, and the filters it asks for (odd values ignored)."""
-    form = DirectoryFilterForm(formdata=request.args)
-    form.validate()
-    try:
-        kind = OrganisationKind(form.kind.data) if form.kind.data else None
-    except ValueError:
-        kind = None
-    try:
-        country = rules.clean_country(form.country.data)
-    except rules.InvalidValue:
-        country = None
-    filters = queries.DirectoryFilters(
-        search="" if form.q.errors else (form.q.data or ""),
-        kind=kind,
-        sector=(form.sector.data or "")[: rules.SECTOR_MAX],
-        country=country,
-        include_archived=bool(form.archived.data),
-    )
-    return form, filters
-
-
-def attach_errors(form, error: services.DirectoryError) -> str | None:
-    """Put each message beside its field; return the one about the whole form, if any."""
-    for name, message in error.errors.items():
-        field = getattr(form, name, None) if name != services.FORM else None
-        if field is not None:
-            field.errors = [*field.errors, message]
-    return error.errors.get(services.FORM)
+from .blueprint import blueprint, read_filters
+from .forms import ContactForm, OrganisationForm
 
 
 @blueprint.route("/")
@@ -107,22 +73,17 @@ def render_organisation_form(form, organisation=None, form_error=None, status=20
 def create_organisation():
     """Add an organisation to the directory."""
     form = OrganisationForm()
-    form_error = None
+    form_error, status = None, 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        db = get_session()
-        try:
-            organisation = services.create_organisation(db, actor(), form.data)
-            db.commit()
-        except services.DirectoryError as error:
-            db.rollback()
-            form_error = attach_errors(form, error)
-        except IntegrityError:
-            db.rollback()
-            form.name.errors = [*form.name.errors, NAME_TAKEN]
-        else:
+        outcome = run_service(
+            lambda session: services.create_organisation(session, current_principal(), form.data),
+            form,
+        )
+        if outcome.ok:
+            organisation = outcome.result
             flash(f"{organisation.name} is added to the directory.", "success")
             return redirect(url_for(".show_organisation", organisation_id=organisation.id))
-    status = 400 if request.method == "POST" else 200
+        form_error, status = outcome.problem, outcome.status
     return render_organisation_form(form, form_error=form_error, status=status)
 
 
@@ -134,39 +95,37 @@ def edit_organisation(organisation: Organisation):
         form = OrganisationForm(data=services.organisation_values(organisation))
         return render_organisation_form(form, organisation)
     form = OrganisationForm()
-    form_error = None
-    status = 400
+    form_error, status = None, 400
     if form.validate():
-        db = get_session()
-        try:
-            changes = services.update_organisation(
-                db, actor(), organisation, form.data, form.expected_version()
-            )
-            db.commit()
-        except services.DirectoryError as error:
-            db.rollback()
-            form_error = attach_errors(form, error)
-            status = 409 if form_error == services.STALE_MESSAGE else 400
-        except StaleDataError:
-            db.rollback()
-            form_error, status = services.STALE_MESSAGE, 409
-        except IntegrityError:
-            db.rollback()
-            form.name.errors = [*form.name.errors, NAME_TAKEN]
-        else:
+        organisation_id = organisation.id
+        outcome = run_service(
+            lambda session: services.update_organisation(
+                session,
+                current_principal(),
+                organisation,
+                form.data,
+                parse_version(form.version.data),
+            ),
+            form,
+        )
+        if outcome.ok:
             flash(
-                f"{organisation.name} is updated." if changes else "Nothing was changed.",
+                f"{organisation.name} is updated." if outcome.result else "Nothing was changed.",
                 "success",
             )
-            return redirect(url_for(".show_organisation", organisation_id=organisation.id))
+            return redirect(url_for(".show_organisation", organisation_id=organisation_id))
+        form_error, status = outcome.problem, outcome.status
     return render_organisation_form(form, organisation, form_error, status)
 
 
 def _set_archived(organisation: Organisation, archived: bool):
-    db = get_session()
-    changed = services.set_organisation_archived(db, actor(), organisation, archived)
-    db.commit()
-    if changed:
+    outcome = run_service(
+        lambda session: services.set_organisation_archived(
+            session, current_principal(), organisation, archived
+        ),
+        flash_refusal=True,
+    )
+    if outcome.result:
         flash(
             f"{organisation.name} is archived: it no longer appears in the directory's list."
             if archived
@@ -209,17 +168,17 @@ def _contact_changed(organisation: Organisation, message: str):
 def create_contact(organisation: Organisation):
     """Add a contact to an organisation."""
     form = ContactForm()
-    if form.validate_on_submit():
-        db = get_session()
-        try:
-            contact = services.add_contact(db, actor(), organisation, form.data)
-            db.commit()
-        except services.DirectoryError as error:
-            db.rollback()
-            attach_errors(form, error)
-        else:
-            return _contact_changed(organisation, f"{contact.name} is added.")
     status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        outcome = run_service(
+            lambda session: services.add_contact(
+                session, current_principal(), organisation, form.data
+            ),
+            form,
+        )
+        if outcome.ok:
+            return _contact_changed(organisation, f"{outcome.result.name} is added.")
+        status = outcome.status
     return render_contact_form(form, organisation, status=status)
 
 
@@ -234,26 +193,30 @@ def edit_contact(contact: Contact):
         form = ContactForm(data=services.contact_values(contact))
         return render_contact_form(form, contact.organisation, contact)
     form = ContactForm()
+    status = 400
     if form.validate():
-        db = get_session()
-        try:
-            changes = services.update_contact(db, actor(), contact, form.data)
-            db.commit()
-        except services.DirectoryError as error:
-            db.rollback()
-            attach_errors(form, error)
-        else:
-            message = f"{contact.name} is updated." if changes else "Nothing was changed."
+        outcome = run_service(
+            lambda session: services.update_contact(
+                session, current_principal(), contact, form.data
+            ),
+            form,
+        )
+        if outcome.ok:
+            message = f"{contact.name} is updated." if outcome.result else "Nothing was changed."
             return _contact_changed(contact.organisation, message)
-    return render_contact_form(form, contact.organisation, contact, status=400)
+        status = outcome.status
+    return render_contact_form(form, contact.organisation, contact, status=status)
 
 
 def _set_contact_archived(contact: Contact, archived: bool):
-    db = get_session()
-    changed = services.set_contact_archived(db, actor(), contact, archived)
-    db.commit()
+    outcome = run_service(
+        lambda session: services.set_contact_archived(
+            session, current_principal(), contact, archived
+        ),
+        flash_refusal=True,
+    )
     message = f"{contact.name} is {'archived' if archived else 'back among the contacts'}."
-    if not changed:
+    if not outcome.result:
         message = "Nothing was changed."
     return _contact_changed(contact.organisation, message)
 
@@ -270,7 +233,3 @@ def archive_contact(contact: Contact):
 def unarchive_contact(contact: Contact):
     """Bring an archived contact back."""
     return _set_contact_archived(contact, False)
-
-
-# The CSV import and export routes live in their own module, on this blueprint.
-from . import csv_views  # noqa: E402, F401

@@ -3,8 +3,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from coordination.db import get_database
 from coordination.directory import queries, rules, services
-from coordination.models import AuditEvent, Contact, Organisation, OrganisationKind, utcnow
+from coordination.models import AuditEvent, Contact, Organisation, OrganisationKind, User, utcnow
+from coordination.principal import load_principal
+from coordination.service import CHANGED_MEANWHILE, InputError, StaleError
+from tests.factories import principal
 
 
 def organisation_values(**overrides):
@@ -74,7 +78,9 @@ def test_create_organisation_stores_clean_values_and_audit(db, make):
     admin = make.user(is_admin=True)
 
     organisation = services.create_organisation(
-        db, admin, organisation_values(name="  Acme   Studios ", sectors="Film, film, TV")
+        db,
+        principal(admin),
+        organisation_values(name="  Acme   Studios ", sectors="Film, film, TV"),
     )
     db.commit()
 
@@ -89,16 +95,16 @@ def test_create_organisation_stores_clean_values_and_audit(db, make):
 def test_create_organisation_duplicate_name_ignoring_case_refused(db, make):
     make.organisation("Acme Studios")
 
-    with pytest.raises(services.DirectoryError) as caught:
-        services.create_organisation(db, None, organisation_values(name="ACME studios"))
+    with pytest.raises(InputError) as caught:
+        services.create_organisation(db, principal(None), organisation_values(name="ACME studios"))
 
     assert caught.value.errors == {"name": "An organisation called Acme Studios already exists."}
 
 
 def test_create_organisation_reports_every_bad_field(db):
-    with pytest.raises(services.DirectoryError) as caught:
+    with pytest.raises(InputError) as caught:
         services.create_organisation(
-            db, None, organisation_values(name="", country="ZZ", website="javascript:x")
+            db, principal(None), organisation_values(name="", country="ZZ", website="javascript:x")
         )
 
     assert set(caught.value.errors) == {"name", "country", "website"}
@@ -109,7 +115,7 @@ def test_update_organisation_records_before_and_after(db, make):
 
     changes = services.update_organisation(
         db,
-        None,
+        principal(None),
         organisation,
         organisation_values(name="Acme", sectors="Film, Music", website="https://new.example"),
         expected_version=organisation.version,
@@ -127,7 +133,11 @@ def test_update_organisation_sector_change_alone_moves_version(db, make):
     version = organisation.version
 
     services.update_organisation(
-        db, None, organisation, organisation_values(name="Acme", sectors="Film, Music"), version
+        db,
+        principal(None),
+        organisation,
+        organisation_values(name="Acme", sectors="Film, Music"),
+        version,
     )
     db.commit()
 
@@ -137,25 +147,29 @@ def test_update_organisation_sector_change_alone_moves_version(db, make):
 def test_update_organisation_stale_version_refused(db, make):
     organisation = make.organisation("Acme")
 
-    with pytest.raises(services.DirectoryError) as caught:
+    with pytest.raises(StaleError) as caught:
         services.update_organisation(
-            db, None, organisation, organisation_values(name="Renamed"), organisation.version - 1
+            db,
+            principal(None),
+            organisation,
+            organisation_values(name="Renamed"),
+            organisation.version - 1,
         )
 
-    assert caught.value.errors == {services.FORM: services.STALE_MESSAGE}
+    assert str(caught.value) == CHANGED_MEANWHILE
     assert organisation.name == "Acme"
 
 
 def test_set_organisation_archived_keeps_row_and_records(db, make):
     organisation = make.organisation("Acme")
 
-    changed = services.set_organisation_archived(db, None, organisation, True)
+    changed = services.set_organisation_archived(db, principal(None), organisation, True)
     db.commit()
 
     assert changed is True
     assert db.get(Organisation, organisation.id).archived_at is not None
     assert db.scalar(select(AuditEvent.action)) == "organisation.archived"
-    assert services.set_organisation_archived(db, None, organisation, True) is False
+    assert services.set_organisation_archived(db, principal(None), organisation, True) is False
 
 
 # --- Contacts ----------------------------------------------------------------------------------
@@ -165,8 +179,10 @@ def test_add_contact_duplicate_email_in_organisation_refused(db, make):
     organisation = make.organisation("Acme")
     make.contact(organisation, name="Jo", email="jo@acme.example")
 
-    with pytest.raises(services.DirectoryError) as caught:
-        services.add_contact(db, None, organisation, {"name": "Jo Two", "email": "JO@acme.example"})
+    with pytest.raises(InputError) as caught:
+        services.add_contact(
+            db, principal(None), organisation, {"name": "Jo Two", "email": "JO@acme.example"}
+        )
 
     assert "Jo already has this email address" in caught.value.errors["email"]
 
@@ -175,7 +191,9 @@ def test_add_contact_same_email_at_another_organisation_allowed(db, make):
     make.contact(make.organisation("Acme"), email="jo@example.org")
     other = make.organisation("Other")
 
-    contact = services.add_contact(db, None, other, {"name": "Jo", "email": "jo@example.org"})
+    contact = services.add_contact(
+        db, principal(None), other, {"name": "Jo", "email": "jo@example.org"}
+    )
     db.commit()
 
     assert contact.email_normalized == "jo@example.org"
@@ -185,8 +203,10 @@ def test_add_contact_same_email_at_another_organisation_allowed(db, make):
 def test_add_contact_invalid_email_refused(db, make):
     organisation = make.organisation("Acme")
 
-    with pytest.raises(services.DirectoryError) as caught:
-        services.add_contact(db, None, organisation, {"name": "Jo", "email": "not-an-address"})
+    with pytest.raises(InputError) as caught:
+        services.add_contact(
+            db, principal(None), organisation, {"name": "Jo", "email": "not-an-address"}
+        )
 
     assert "not an email address" in caught.value.errors["email"]
 
@@ -195,12 +215,37 @@ def test_update_contact_records_changes(db, make):
     contact = make.contact(make.organisation("Acme"), name="Jo", email="jo@acme.example")
 
     changes = services.update_contact(
-        db, None, contact, {"name": "Jo Bloggs", "email": "jo@acme.example", "phone": "+1 555"}
+        db,
+        principal(None),
+        contact,
+        {"name": "Jo Bloggs", "email": "jo@acme.example", "phone": "+1 555"},
     )
     db.commit()
 
     assert changes == {"name": ["Jo", "Jo Bloggs"], "phone": [None, "+1 555"]}
     assert db.scalar(select(AuditEvent.action)) == "contact.updated"
+
+
+def test_create_organisation_outside_any_request_stores_it_and_refuses_by_field(app, db, make):
+    admin_id = make.user(is_admin=True).id
+
+    with app.app_context(), get_database(app).session() as session:
+        actor = load_principal(session, session.get(User, admin_id))
+        created_id = services.create_organisation(session, actor, organisation_values()).id
+        session.commit()
+        with pytest.raises(InputError) as raised:
+            services.create_organisation(session, actor, organisation_values(name="ACME studios"))
+        session.rollback()
+
+    stored = db.get(Organisation, created_id)
+    assert (stored.name, stored.country, stored.sectors) == (
+        "Acme Studios",
+        "US",
+        ["Film", "Television"],
+    )
+    assert count(db, Organisation) == 1
+    assert raised.value.field == "name"
+    assert raised.value.errors == {"name": "An organisation called Acme Studios already exists."}
 
 
 # --- Listing ---------------------------------------------------------------------------------
@@ -238,7 +283,7 @@ def test_list_page_filters_by_kind_sector_and_country(db, make):
 def test_list_page_hides_archived_unless_asked(db, make):
     make.organisation("Current")
     archived = make.organisation("Gone")
-    services.set_organisation_archived(db, None, archived, True)
+    services.set_organisation_archived(db, principal(None), archived, True)
     db.commit()
 
     assert names(queries.list_page(db, queries.DirectoryFilters(), 1, 25)) == ["Current"]

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coordination.models import AuditEvent, Contact, Organisation, OrganisationKind, utcnow
+from coordination.service import CHANGED_MEANWHILE
 
 from .helpers import form_values, organisation_count, text_of
 
@@ -207,7 +208,7 @@ def test_edit_organisation_stale_version_refused(client, auth, db, make, admin):
 
     db.expire_all()
     assert response.status_code == 409
-    assert "changed by someone else while you were editing" in text_of(response)
+    assert CHANGED_MEANWHILE in text_of(response)
     assert db.get(Organisation, organisation.id).name == "Acme"
 
 

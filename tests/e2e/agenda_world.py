@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from coordination.agenda import services as agenda_services
 from coordination.agenda import versions
 from coordination.agenda.validation import ItemInput
-from coordination.calendar import feeds
+from coordination.calendar import services as calendar_services
 from coordination.minutes import services as minutes_services
 from coordination.models import (
     AgendaItem,
@@ -27,6 +27,7 @@ from coordination.models import (
     User,
 )
 
+from ..factories import principal
 from .world import Arrange, World
 
 GOVERNMENT_ONLY = "Government-only briefing"
@@ -134,7 +135,7 @@ class AgendaArrange(Arrange):
 
     def calendar_feed(self, user: User) -> str:
         """Give the user a feed; answer its secret token."""
-        raw = feeds.reset_feed(self.session, user)
+        raw = calendar_services.reset_feed(self.session, principal(user))
         self.session.commit()
         return raw
 
