@@ -8,15 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db, errors, mail, security, templating
+from . import db, errors, mail, security, templating, uploading
 from .config import DEFAULTS, ConfigurationError, development_secret_key, from_environment
+from .extensions import csrf
 from .ids import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-csrf = CSRFProtect()
 
 
 def _settings(config: dict[str, Any] | None) -> dict[str, Any]:
@@ -48,6 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app, app.config["DATABASE_URL"])
     csrf.init_app(app)
     security.init_app(app)
+    # The request class: security's checks, and files streamed to disk where a route takes them.
+    uploading.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     app.teardown_request(lambda _error: mail.deliver_after_request())
@@ -117,6 +118,8 @@ def _register_blueprints(app: Flask) -> None:
     from .agenda import views as agenda_views
     from .auth import views as auth_views
     from .briefings import download_views as briefing_download_views
+    from .briefings import edit_views as briefing_edit_views
+    from .briefings import upload_views as briefing_upload_views
     from .briefings import views as briefing_views
     from .calendar import views as calendar_views
     from .convenings import series_views as convening_series_views
@@ -157,6 +160,8 @@ def _register_blueprints(app: Flask) -> None:
         agenda_order_views,
         agenda_page_views,
         briefing_views,
+        briefing_upload_views,
+        briefing_edit_views,
         briefing_download_views,
         action_views,
         action_tracker_views,

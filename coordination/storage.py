@@ -109,16 +109,6 @@ class Staging:
         self._staged.append(staged)
         return staged
 
-    def stream_factory(
-        self,
-        total_content_length: int | None,
-        content_type: str | None,
-        filename: str | None = None,
-        content_length: int | None = None,
-    ) -> StagedFile:
-        """For Werkzeug's form parser: each uploaded file goes straight into a staged file."""
-        return self.new_file()
-
     def receive(self, stream: BinaryIO) -> StagedFile:
         """The stream as a staged file, copied in chunks unless it already is one of ours."""
         if isinstance(stream, StagedFile) and stream in self._staged:

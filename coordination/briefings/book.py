@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from flask import current_app
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import PageBreak, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,10 +20,11 @@ from .. import storage
 from ..agenda import queries as agenda_queries
 from ..agenda.diffs import published_items
 from ..agenda.page_views import AgendaPage
-from ..agenda.pdf import _fonts, build_pdf
+from ..agenda.pdf import build_pdf
 from ..agenda.presenters import clocks
 from ..audiences import Viewer
 from ..models import Convening, Document, DocumentVersion, Organisation, utcnow
+from ..pdf_layout import build_a4, fonts
 from ..timezones import format_local
 from .access import PDF_MEDIA_TYPE, watermarks
 from .delivery import Outgoing
@@ -66,7 +66,7 @@ def _agenda_pdf(session: Session, convening: Convening, viewer: Viewer) -> bytes
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     base = ParagraphStyle("base", fontName=regular, fontSize=10.5, leading=14)
     return {
         "base": base,
@@ -125,29 +125,13 @@ def _front(convening: Convening, recipient: Recipient, parts: list[_Part], offse
         story.append(Paragraph(_t(details), styles["small"]))
     if not parts:
         story.append(Paragraph("No briefing documents are available to you yet.", styles["base"]))
-    label = f"{convening.sensitivity} · {recipient.name}, {recipient.organisation_name}"
-    regular, _bold = _fonts()
-
-    def footer(canvas, document) -> None:
-        canvas.saveState()
-        canvas.setFont(regular, 8)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(document.leftMargin, 10 * mm, label[:140])
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
+    return build_a4(
+        story,
         title=f"Briefing book: {convening.title}",
-        author="coordination",
-        leftMargin=22 * mm,
-        rightMargin=22 * mm,
-        topMargin=18 * mm,
-        bottomMargin=20 * mm,
+        footer=f"{convening.sensitivity} · {recipient.name}, {recipient.organisation_name}",
+        footer_limit=140,
+        margins=(22 * mm, 22 * mm, 18 * mm, 20 * mm),
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
 
 
 def build_book(

@@ -1,7 +1,19 @@
-"""Sending a stored or generated file: safe headers, conditional requests and byte ranges.
+"""Sending a stored or generated briefing file, with Werkzeug answering the HTTP.
 
-Files are streamed in chunks from disk (or from a temporary file for stamped copies), never
-read whole; with DOCUMENT_SENDFILE the front web server sends the stored file instead.
+``flask.send_file`` streams the file in chunks (from disk, or from a temporary file for a
+stamped copy, a pack or a book) with its type, ETag and Last-Modified, and Werkzeug's
+``make_conditional`` answers If-None-Match, If-Modified-Since and If-Match (304, 412) and a
+byte range with If-Range (206). Written here because Werkzeug does not do it:
+
+- the headers that keep a download inert and out of shared caches, and a Content-Disposition
+  that always carries both a quoted ASCII name and the exact UTF-8 name;
+- the conditions judged before any range (Werkzeug serves a range without them) and, for a
+  stamped copy, before any stamping;
+- a Range header of several ranges: each is read by Werkzeug, overlapping ones are merged, and
+  more than one left is sent as multipart/byteranges (Werkzeug refuses them all with 416); a
+  malformed Range is ignored and the whole file sent, as RFC 9110 allows;
+- the hand-over to the front web server (DOCUMENT_SENDFILE), which names an internal location
+  rather than the file's path as Werkzeug's X-Sendfile would.
 """
 
 from __future__ import annotations
@@ -16,39 +28,25 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
-from flask import Request, Response, current_app
-from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
-from werkzeug.wsgi import wrap_file
+from flask import Request, Response, current_app, send_file
+from werkzeug.datastructures import Range
+from werkzeug.http import is_resource_modified, parse_range_header
+
+from .. import filenames
 
 CHUNK_BYTES = 256 * 1024
 # More ranges than this in one request are answered with the whole file (RFC 9110 14.2).
 MAX_RANGES = 16
 SANDBOX_POLICY = "sandbox; default-src 'none'"
-
-# Characters never kept in a download name: controls, format marks (including the
-# right-to-left overrides that disguise extensions) and path or quoting characters.
-_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|;%\x00-\x1f\x7f]')
+# Download names are kept shorter than stored ones: some clients cut long header values.
+DOWNLOAD_NAME_LIMIT = 150
 # RFC 5987 attr-char: what may stay unescaped in filename*.
 _ATTR_CHARS = "!#$&+-.^_`|~"
 
 
-def clean_filename(name: str, fallback: str = "document", limit: int = 150) -> str:
-    """A single, harmless file name: no path parts, controls or bidi marks; extension kept."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = "".join(
-        char for char in name if unicodedata.category(char) not in {"Cc", "Cf", "Cs", "Co"}
-    )
-    name = _UNSAFE_IN_NAME.sub("_", name)
-    name = " ".join(name.split()).strip(". ")
-    if not name:
-        return fallback
-    if len(name) > limit:
-        stem, dot, extension = name.rpartition(".")
-        if dot and 0 < len(extension) <= 10:
-            name = f"{stem[: limit - len(extension) - 1].rstrip('. ')}.{extension}"
-        else:
-            name = name[:limit].rstrip(". ")
-    return name or fallback
+def clean_filename(name: str) -> str:
+    """The name a file is offered under: cleaned as every file name is, and not too long."""
+    return filenames.clean_filename(name, limit=DOWNLOAD_NAME_LIMIT)
 
 
 def content_disposition(filename: str) -> str:
@@ -98,87 +96,82 @@ class Sent:
     from_start: bool
 
 
-def _headers(response: Response, outgoing: Outgoing) -> None:
+def _protect(response: Response, outgoing: Outgoing) -> None:
     headers = response.headers
+    # Werkzeug sends filename* only for names outside ASCII, and a plain name unquoted.
     headers["Content-Disposition"] = content_disposition(outgoing.filename)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Content-Security-Policy"] = SANDBOX_POLICY
     headers["Cache-Control"] = "private, no-store"
+
+
+def _validators(response: Response, outgoing: Outgoing) -> None:
     if outgoing.etag:
-        headers["ETag"] = quote_etag(outgoing.etag)
+        response.set_etag(outgoing.etag)
     if outgoing.last_modified:
-        headers["Last-Modified"] = http_date(outgoing.last_modified)
+        response.last_modified = outgoing.last_modified
 
 
-def precondition(request: Request, etag: str | None, last_modified: datetime | None) -> int | None:
-    """304 or 412 when the request's conditions say so (RFC 9110 section 13.2.2), else None."""
-    if_match = request.headers.get("If-Match")
-    if if_match is not None:
-        if etag is None or not parse_etags(if_match).is_strong(etag):
-            return 412
-    elif last_modified is not None and request.headers.get("If-Unmodified-Since"):
-        since = parse_date(request.headers["If-Unmodified-Since"])
-        if since is not None and last_modified.replace(microsecond=0) > since:
-            return 412
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        if etag is not None and parse_etags(if_none_match).contains_weak(etag):
-            return 304 if request.method in {"GET", "HEAD"} else 412
-    elif last_modified is not None and request.headers.get("If-Modified-Since"):
-        since = parse_date(request.headers["If-Modified-Since"])
-        if since is not None and last_modified.replace(microsecond=0) <= since:
-            return 304
-    return None
+def _status_only(outgoing: Outgoing, status: int) -> Response:
+    """An answer without the file, with the same protective headers: a client that saves or
+    shows it anyway gets an empty attachment, never a page."""
+    response = Response(status=status)
+    _validators(response, outgoing)
+    _protect(response, outgoing)
+    # Nothing is sent, so no type is claimed for it (not the default text/html).
+    del response.headers["Content-Type"]
+    return response
 
 
-_RANGE_SPEC = re.compile(r"^\s*(\d*)\s*-\s*(\d*)\s*$")
+def _without_range(request: Request) -> dict:
+    environ = dict(request.environ)
+    environ.pop("HTTP_RANGE", None)
+    return environ
 
 
-def _parse_ranges(header: str) -> list[tuple[int, int | None, int | None]] | None:
-    """(first, last, suffix length) for each range of a Range header; None if malformed."""
-    units, _, value = header.partition("=")
-    if units.strip().lower() != "bytes":
+def conditional_answer(request: Request, outgoing: Outgoing) -> Response | None:
+    """Werkzeug's answer when the request's conditions leave nothing to send (304 or 412);
+    None when the file is to be sent. Judged without the range, so a range never overrides
+    If-Match, and without the file, so a stamped copy is never made for nothing."""
+    probe = Response()
+    _validators(probe, outgoing)
+    probe.make_conditional(_without_range(request))
+    if probe.status_code not in (304, 412):
         return None
-    specs: list[tuple[int, int | None, int | None]] = []
-    for part in value.split(","):
-        match = _RANGE_SPEC.match(part)
-        if match is None or not (match[1] or match[2]) or len(part) > 40:
-            return None
-        if not match[1]:
-            specs.append((0, None, int(match[2])))
-            continue
-        first, last = int(match[1]), int(match[2]) if match[2] else None
-        if last is not None and last < first:
-            return None
-        specs.append((first, last, None))
-    return specs
+    return _status_only(outgoing, probe.status_code)
 
 
-def requested_ranges(request: Request, size: int, etag: str | None) -> list[tuple[int, int]] | None:
-    """Satisfiable (start, stop) ranges asked for; None for the whole file, [] if none fit."""
+def requested_ranges(request: Request, outgoing: Outgoing) -> list[tuple[int, int]] | None:
+    """The (start, stop) ranges to send, overlapping or adjacent ones merged; [] if none can
+    be satisfied; None for the whole file (no Range, a malformed one, too many ranges, or an
+    If-Range the file no longer matches)."""
     header = request.headers.get("Range")
-    if not header or request.method != "GET" or size == 0:
+    size = outgoing.size
+    if not header or size == 0:
         return None
-    if_range = request.headers.get("If-Range")
-    # Only a strong validator that still matches may resume a download (RFC 9110 13.1.5).
-    if if_range is not None and (
-        etag is None or if_range.startswith("W/") or if_range.strip('"') != etag
+    if request.headers.get("If-Range") and is_resource_modified(
+        request.environ,
+        outgoing.etag,
+        last_modified=outgoing.last_modified,
+        ignore_if_range=False,
     ):
         return None
-    specs = _parse_ranges(header)
-    if specs is None or len(specs) > MAX_RANGES:
+    units, _, specs = header.partition("=")
+    parts = specs.split(",")
+    if len(parts) > MAX_RANGES:
         return None
     ranges = []
-    for first, last, suffix in specs:
-        if suffix is not None:
-            start, stop = max(0, size - suffix), size if suffix else 0
-        else:
-            start, stop = first, size if last is None else min(last + 1, size)
-        if start < size and start < stop:
-            ranges.append((start, stop))
-    if len(ranges) < 2:
-        return ranges
-    # Overlapping or adjacent ranges are merged so one request cannot ask for a file many times.
+    for part in parts:
+        parsed = parse_range_header(f"{units}={part}")
+        if parsed is None or parsed.units != "bytes":
+            return None
+        start, stop = parsed.ranges[0]
+        if start < -size:
+            # A suffix longer than the file asks for all of it (RFC 9110 14.1.2).
+            parsed = Range("bytes", [(-size, stop)])
+        wanted = parsed.range_for_length(size)
+        if wanted is not None:
+            ranges.append(wanted)
     merged: list[list[int]] = []
     for start, stop in sorted(ranges):
         if merged and start <= merged[-1][1]:
@@ -188,110 +181,97 @@ def requested_ranges(request: Request, size: int, etag: str | None) -> list[tupl
     return [(start, stop) for start, stop in merged]
 
 
-def _read(handle: IO[bytes], start: int, stop: int) -> Iterator[bytes]:
-    handle.seek(start)
-    remaining = stop - start
-    while remaining > 0:
-        chunk = handle.read(min(CHUNK_BYTES, remaining))
-        if not chunk:
-            break
-        remaining -= len(chunk)
-        yield chunk
-
-
-def _closing(outgoing: Outgoing, handle: IO[bytes], parts: Iterator[bytes]) -> Iterator[bytes]:
-    try:
-        yield from parts
-    finally:
-        handle.close()
-        outgoing.close()
-
-
-def _multipart(
-    handle: IO[bytes], ranges: list[tuple[int, int]], size: int, media_type: str, boundary: str
-) -> tuple[Iterator[bytes], int]:
+def _multipart(outgoing: Outgoing, ranges: list[tuple[int, int]]) -> Response:
+    """Several ranges in one 206 answer, each part with its own Content-Range."""
+    boundary = secrets.token_hex(16)
     heads = [
         (
-            f"\r\n--{boundary}\r\nContent-Type: {media_type}\r\n"
-            f"Content-Range: bytes {start}-{stop - 1}/{size}\r\n\r\n"
+            f"\r\n--{boundary}\r\nContent-Type: {outgoing.media_type}\r\n"
+            f"Content-Range: bytes {start}-{stop - 1}/{outgoing.size}\r\n\r\n"
         ).encode("latin-1")
         for start, stop in ranges
     ]
     tail = f"\r\n--{boundary}--\r\n".encode("latin-1")
-    length = sum(len(head) for head in heads) + sum(b - a for a, b in ranges) + len(tail)
+    handle = outgoing.open()
 
     def parts() -> Iterator[bytes]:
-        for head, (start, stop) in zip(heads, ranges, strict=True):
-            yield head
-            yield from _read(handle, start, stop)
-        yield tail
+        try:
+            for head, (start, stop) in zip(heads, ranges, strict=True):
+                yield head
+                handle.seek(start)
+                remaining = stop - start
+                while remaining > 0 and (chunk := handle.read(min(CHUNK_BYTES, remaining))):
+                    remaining -= len(chunk)
+                    yield chunk
+            yield tail
+        finally:
+            handle.close()
+            outgoing.close()
 
-    return parts(), length
-
-
-def _status_only(outgoing: Outgoing, status: int) -> Sent:
-    """An answer without the file (304, 412, 416), with the same protective headers: a
-    client that saves or shows it anyway gets an empty attachment, never a page."""
-    response = Response(status=status)
-    _headers(response, outgoing)
-    # Nothing is sent, so no type is claimed for it (not the default text/html).
-    del response.headers["Content-Type"]
-    outgoing.close()
-    return Sent(response, from_start=False)
-
-
-def send(request: Request, outgoing: Outgoing, ranges_allowed: bool = True) -> Sent:
-    """The response for a file: 200, 206 (one or many ranges), 304, 412 or 416."""
-    status = precondition(request, outgoing.etag, outgoing.last_modified)
-    if status is not None:
-        return _status_only(outgoing, status)
-    ranges = requested_ranges(request, outgoing.size, outgoing.etag) if ranges_allowed else None
-    if ranges == []:
-        sent = _status_only(outgoing, 416)
-        sent.response.headers["Content-Range"] = f"bytes */{outgoing.size}"
-        return sent
-    from_start = ranges is None or ranges[0][0] == 0
-    mode = current_app.config.get("DOCUMENT_SENDFILE") or ""
-    if outgoing.sendfile_path is not None and mode in {"x-accel-redirect", "x-sendfile"}:
-        return Sent(_hand_over(outgoing, mode), from_start)
-    response = Response(mimetype=None, direct_passthrough=True)
-    _headers(response, outgoing)
-    if ranges_allowed:
-        response.headers["Accept-Ranges"] = "bytes"
-    handle = outgoing.open()
-    if ranges is None:
-        response.status_code = 200
-        response.headers["Content-Type"] = outgoing.media_type
-        # The WSGI server's file wrapper (sendfile where it can) closes the file when done.
-        response.response = wrap_file(request.environ, handle, CHUNK_BYTES)
-        response.headers["Content-Length"] = str(outgoing.size)
-    elif len(ranges) == 1:
-        start, stop = ranges[0]
-        response.status_code = 206
-        response.headers["Content-Type"] = outgoing.media_type
-        response.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{outgoing.size}"
-        response.response = _closing(outgoing, handle, _read(handle, start, stop))
-        response.headers["Content-Length"] = str(stop - start)
-    else:
-        boundary = secrets.token_hex(16)
-        parts, length = _multipart(handle, ranges, outgoing.size, outgoing.media_type, boundary)
-        response.status_code = 206
-        response.headers["Content-Type"] = f"multipart/byteranges; boundary={boundary}"
-        response.response = _closing(outgoing, handle, parts)
-        response.headers["Content-Length"] = str(length)
-    if request.method == "HEAD":
-        handle.close()
-        outgoing.close()
-    return Sent(response, from_start)
+    response = Response(parts(), status=206, direct_passthrough=True)
+    response.headers["Content-Type"] = f"multipart/byteranges; boundary={boundary}"
+    response.content_length = (
+        sum(len(head) for head in heads) + sum(stop - start for start, stop in ranges) + len(tail)
+    )
+    response.accept_ranges = "bytes"
+    _validators(response, outgoing)
+    return response
 
 
 def _hand_over(outgoing: Outgoing, mode: str) -> Response:
     """An empty response telling the front web server which stored file to send."""
     response = Response(b"", status=200)
-    _headers(response, outgoing)
+    _validators(response, outgoing)
     response.headers["Content-Type"] = outgoing.media_type
     target = current_app.config["DOCUMENT_SENDFILE_PREFIX"] + (outgoing.sendfile_path or "")
     header = "X-Accel-Redirect" if mode == "x-accel-redirect" else "X-Sendfile"
     response.headers[header] = target
-    outgoing.close()
     return response
+
+
+def _sent_by_werkzeug(
+    request: Request, outgoing: Outgoing, single: tuple[int, int] | None, ranges_allowed: bool
+) -> Response:
+    """The whole file, or one range of it, through ``send_file`` and ``make_conditional``."""
+    response = send_file(
+        # A temporary file is sent from its start; one on disk is opened by Werkzeug.
+        outgoing.open() if outgoing.handle is not None else outgoing.path,
+        mimetype=outgoing.media_type,
+        as_attachment=True,
+        download_name=clean_filename(outgoing.filename),
+        conditional=False,
+        etag=outgoing.etag or False,
+        last_modified=outgoing.last_modified,
+    )
+    # Werkzeug measures files on disk only; a temporary file's size is known here.
+    response.content_length = outgoing.size
+    environ = _without_range(request)
+    if single is not None:
+        # The range as read above (merged, cut to the file), for Werkzeug to serve.
+        environ["HTTP_RANGE"] = f"bytes={single[0]}-{single[1] - 1}"
+    response.make_conditional(environ, accept_ranges=ranges_allowed, complete_length=outgoing.size)
+    return response
+
+
+def send(request: Request, outgoing: Outgoing, ranges_allowed: bool = True) -> Sent:
+    """The response for a file: 200, 206 (one or many ranges), 304, 412 or 416."""
+    answer = conditional_answer(request, outgoing)
+    ranges = requested_ranges(request, outgoing) if ranges_allowed and answer is None else None
+    if ranges == []:
+        answer = _status_only(outgoing, 416)
+        answer.headers["Content-Range"] = f"bytes */{outgoing.size}"
+    if answer is not None:
+        outgoing.close()
+        return Sent(answer, from_start=False)
+    from_start = ranges is None or ranges[0][0] == 0
+    mode = current_app.config.get("DOCUMENT_SENDFILE") or ""
+    if outgoing.sendfile_path is not None and mode in {"x-accel-redirect", "x-sendfile"}:
+        response = _hand_over(outgoing, mode)
+        outgoing.close()
+    elif ranges is not None and len(ranges) > 1:
+        response = _multipart(outgoing, ranges)
+    else:
+        single = ranges[0] if ranges else None
+        response = _sent_by_werkzeug(request, outgoing, single, ranges_allowed)
+    _protect(response, outgoing)
+    return Sent(response, from_start)

@@ -6,33 +6,22 @@ import hashlib
 import tempfile
 from collections.abc import Iterable
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
-from werkzeug.exceptions import Forbidden, NotFound
+from flask import Response, abort, current_app, render_template, request
 
 from .. import storage
-from ..db import get_database, get_session
-from ..errors import handle_http_error
+from ..db import get_session
 from ..models import Convening, Document, DocumentVersion, DownloadChannel
 from ..pagination import page_number
 from ..permissions import Action, guard, load
 from ..principal import current_principal
 from . import delivery, receipts
-from .access import PDF_MEDIA_TYPE, briefing_viewer, conceals, watermarks
+from .access import PDF_MEDIA_TYPE, briefing_viewer, watermarks
+from .blueprint import downloads as blueprint
 from .book import build_book
 from .delivery import Outgoing, Sent
 from .pack import build_pack, receivable
 from .receipts import Recipient
 from .watermark import UnreadablePdf, stamp_pdf
-
-blueprint = Blueprint("downloads", __name__)
-
-
-@blueprint.errorhandler(Forbidden)
-def refused(error: Forbidden):
-    """Refused: a document the user may not receive is not found, as if it did not exist."""
-    if conceals(current_principal(), request.view_args or {}):
-        return handle_http_error(NotFound())
-    return handle_http_error(error)
 
 
 def _problem(title: str, message: str, status: int) -> tuple[str, int]:
@@ -58,16 +47,12 @@ def _record(
 ) -> None:
     """Record a receipt for a response that hands the file over from its first byte.
 
-    Later ranges of the same download, HEAD and 304 answers are not receipts. A GET runs on
-    a read-only session, so the receipt is written in a short write transaction of its own.
+    Later ranges of the same download, HEAD, 304, 412 and 416 answers are not receipts.
     """
     if request.method != "GET" or sent.response.status_code not in (200, 206):
         return
-    if not sent.from_start:
-        return
-    with get_database().session(write=True) as session:
-        receipts.record(session, convening, recipient, delivered, channel)
-        session.commit()
+    if sent.from_start:
+        receipts.record_download(convening, recipient, delivered, channel)
 
 
 def _deliver(document: Document, version: DocumentVersion) -> Response | tuple[str, int]:
@@ -82,13 +67,13 @@ def _deliver(document: Document, version: DocumentVersion) -> Response | tuple[s
     if watermarks(document.sensitivity) and version.media_type == PDF_MEDIA_TYPE:
         stamp = recipient.stamp(document, convening)
         etag = hashlib.sha256(f"{version.sha256}\x1f{stamp.key}".encode()).hexdigest()
-        status = delivery.precondition(request, etag, None)
-        if status is not None:
-            # Answered before any stamping work is done.
-            unsent = Outgoing(
-                size=0, media_type=version.media_type, filename=version.filename, etag=etag
-            )
-            return delivery.send(request, unsent).response
+        unsent = Outgoing(
+            size=0, media_type=version.media_type, filename=version.filename, etag=etag
+        )
+        # Answered before any stamping work is done.
+        answer = delivery.conditional_answer(request, unsent)
+        if answer is not None:
+            return answer
         handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed once the response is sent)
         try:
             stamp_pdf(path, handle, stamp)

@@ -1,17 +1,10 @@
-"""What an uploaded file is: its cleaned display name and its type, judged by its content."""
+"""What an uploaded file is: its type, judged by its content; sizes as people read them."""
 
 from __future__ import annotations
 
 import codecs
-import re
-import unicodedata
 import zipfile
 from pathlib import Path
-
-MAX_FILENAME = 255
-FALLBACK_NAME = "document"
-# Longest extension kept whole when a long name is shortened.
-MAX_EXTENSION = 16
 
 # The types a file can be checked to be, by extension: what it is stored and served as.
 MEDIA_TYPES = {
@@ -64,30 +57,9 @@ OPENDOCUMENT_TYPES = {
 }
 CHUNK = 1024 * 1024
 
-# Characters never kept in a name: controls, format characters (bidirectional marks such
-# as U+202E, zero-width joiners), surrogates, unassigned code points, line separators.
-_DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"}
-_SEPARATORS = re.compile(r"[/\\]")
-
 
 class FileTypeError(ValueError):
     """The file is not of an allowed type, or is not what its extension says."""
-
-
-def clean_filename(raw: str | None) -> str:
-    """A name safe to show and to offer on download; it never names a path on disk."""
-    name = unicodedata.normalize("NFC", raw or "")
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in _DROPPED_CATEGORIES)
-    name = _SEPARATORS.split(name)[-1]
-    name = " ".join(name.split())
-    name = name.lstrip(". ").rstrip(". ")
-    if len(name) > MAX_FILENAME:
-        stem, dot, extension = name.rpartition(".")
-        if dot and stem and 0 < len(extension) <= MAX_EXTENSION:
-            name = stem[: MAX_FILENAME - len(extension) - 1].rstrip(". ") + "." + extension
-        else:
-            name = name[:MAX_FILENAME].rstrip(". ")
-    return name or FALLBACK_NAME
 
 
 def extension_of(filename: str) -> str:

@@ -11,7 +11,7 @@ from ..agenda.forms import ItemForm
 from ..agenda.validation import MAX_DESCRIPTION, MAX_TITLE
 from ..convenings.forms import LocalDateTimeField
 from ..form_fields import IdField
-from .services import DocumentInput
+from .details import DocumentInput
 
 FILE_REQUIRED = "Choose the file to upload."
 

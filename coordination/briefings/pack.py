@@ -39,6 +39,11 @@ def slug(convening: Convening) -> str:
     return text.lower()[:60] or str(convening.id)
 
 
+# A member is named, never placed: path separators and what some systems refuse in a name
+# become underscores, so "../x" is kept as a name rather than cut to "x".
+_UNSAFE_IN_MEMBER = re.compile(r'[\\/:*?"<>|;%]')
+
+
 class UniqueNames:
     """Clean member names, each used once (compared without case, as most file systems do)."""
 
@@ -46,7 +51,7 @@ class UniqueNames:
         self._taken = {name.lower() for name in reserved}
 
     def take(self, wanted: str) -> str:
-        name = clean_filename(wanted)
+        name = clean_filename(_UNSAFE_IN_MEMBER.sub("_", wanted or ""))
         stem, dot, extension = name.rpartition(".")
         if not dot:
             stem, extension = name, ""

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..audiences import Viewer, admits, snapshot
+from ..db import get_database
 from ..models import (
     PARTICIPATING_STATUSES,
     Audience,
@@ -119,6 +120,19 @@ def record(
         session.add(receipt)
         receipts.append(receipt)
     return receipts
+
+
+def record_download(
+    convening: Convening,
+    recipient: Recipient,
+    delivered: Iterable[tuple[Document, DocumentVersion]],
+    channel: DownloadChannel,
+) -> None:
+    """Record a download's receipts in a short write transaction of its own: a download is
+    a GET, whose session only reads."""
+    with get_database().session(write=True) as session:
+        record(session, convening, recipient, delivered, channel)
+        session.commit()
 
 
 def convening_documents(session: Session, convening: Convening) -> list[Document]:

@@ -10,8 +10,10 @@ from typing import BinaryIO
 
 from flask import current_app
 
+from ..filenames import clean_filename
+from ..service import InputError
 from ..storage import StagedFile, Staging
-from .files import FileTypeError, allowed_extensions, clean_filename, verified_media_type
+from .files import FileTypeError, allowed_extensions, verified_media_type
 
 EMPTY_FILE_MESSAGE = "The file is empty. Choose a file with something in it."
 
@@ -39,16 +41,14 @@ def max_bytes() -> int:
     return int(current_app.config["DOCUMENT_MAX_BYTES"])
 
 
-def receive(staging: Staging, upload: Upload, errors: dict[str, str]) -> Received | None:
+def receive(staging: Staging, upload: Upload) -> Received:
     """Write the upload to disk in chunks and check its type by name and by content."""
     staged = staging.receive(upload.stream)
     filename = clean_filename(upload.filename)
     if staged.size == 0:
-        errors["file"] = EMPTY_FILE_MESSAGE
-        return None
+        raise InputError(EMPTY_FILE_MESSAGE, "file")
     try:
         media_type = verified_media_type(staged.path, filename, accepted_types())
     except FileTypeError as error:
-        errors["file"] = str(error)
-        return None
+        raise InputError(str(error), "file") from error
     return Received(staged=staged, filename=filename, media_type=media_type)

@@ -16,7 +16,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-from ..agenda.pdf import _fonts
+from ..pdf_layout import fonts
 from ..timezones import utc_to_local
 
 # Characters never drawn in a stamp: controls, and format characters such as the
@@ -79,7 +79,7 @@ def _fitted(text: str, font: str, largest: float, smallest: float, room: float):
 
 def _overlay(stamp: Stamp, width: float, height: float) -> PageObject:
     """One page the size of the visible area with the stamp at top, bottom and across it."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     buffer = io.BytesIO()
     # invariant: the same stamp gives the same bytes, so a download can be resumed.
     sheet = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)

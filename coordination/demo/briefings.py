@@ -19,8 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..briefings import services
-from ..briefings.services import DocumentInput, Upload
+from ..briefings.details import DocumentInput
+from ..briefings.uploads import Upload
 from ..models import AgendaItem, AudienceKind, Convening, Document, OrganisationKind, User
+from ..principal import load_principal
 from ..storage import Staging
 from ..timezones import utc_to_local
 from .agenda import _dated
@@ -216,6 +218,7 @@ def _add(
     existing = set(
         session.scalars(select(Document.title).where(Document.convening_id == convening.id))
     )
+    principal = load_principal(session, actor)
     meeting_day = utc_to_local(convening.starts_at, convening.timezone).replace(tzinfo=None)
     for number, demo in enumerate(documents):
         if demo.title in existing:
@@ -233,14 +236,16 @@ def _add(
         # The demo is committed by the command that runs it; its files are kept at once.
         with Staging() as staging, _dated(session, uploaded_at):
             upload = Upload(io.BytesIO(pdf_of(demo.pages, demo.sensitivity)), demo.filename)
-            document = services.create_document(session, actor, convening, data, upload, staging)
+            document = services.create_document(
+                session, principal, convening, data, upload, staging
+            )
             document.created_at = uploaded_at
             document.latest.uploaded_at = uploaded_at
             for revision, (filename, pages) in enumerate(demo.revisions, start=1):
                 revised_at = uploaded_at + timedelta(days=revision * 2)
                 version = services.replace_file(
                     session,
-                    actor,
+                    principal,
                     document,
                     Upload(io.BytesIO(pdf_of(pages, demo.sensitivity)), filename),
                     staging,

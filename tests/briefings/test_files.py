@@ -5,15 +5,13 @@ from __future__ import annotations
 import pytest
 
 from coordination.briefings.files import (
-    FALLBACK_NAME,
-    MAX_FILENAME,
     FileTypeError,
     allowed_extensions,
-    clean_filename,
     human_size,
     verified_media_type,
 )
 from coordination.config import DEFAULTS
+from coordination.filenames import FALLBACK_NAME, MAX_FILENAME, clean_filename
 
 from . import docx_bytes, odt_bytes, pdf_bytes, zip_bytes
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from coordination.briefings.services import EMBARGO_RANGE_MESSAGE
+from coordination.briefings.details import EMBARGO_RANGE_MESSAGE
 
 from . import build_setting, counts, own_documents_dir, pdf_bytes, stored_files
 

@@ -12,14 +12,11 @@ from sqlalchemy import func, select
 
 from coordination import storage
 from coordination.audiences import Viewer
+from coordination.briefings import details as document_details
 from coordination.briefings import queries, services, uploads
-from coordination.briefings.services import (
-    BriefingError,
-    DocumentInput,
-    StaleDocumentError,
-    Upload,
-)
-from coordination.db import get_session
+from coordination.briefings.details import DocumentInput
+from coordination.briefings.uploads import Upload
+from coordination.db import get_database, get_session
 from coordination.models import (
     AgendaItem,
     Audience,
@@ -33,7 +30,10 @@ from coordination.models import (
     OrganisationKind,
     User,
 )
+from coordination.principal import load_principal
+from coordination.service import InputError, StaleError
 from coordination.storage import Staging
+from tests.factories import principal
 
 from . import build_setting, counts, docx_bytes, own_documents_dir, pdf_bytes, stored_files
 
@@ -60,7 +60,12 @@ def create(db, setting, data=None, file=None):
     """Create a document as the views do: staged, flushed, committed, then kept."""
     with Staging(uploads.max_bytes()) as staging:
         document = services.create_document(
-            db, setting.organiser, setting.convening, data or details(), file or upload(), staging
+            db,
+            principal(setting.organiser),
+            setting.convening,
+            data or details(),
+            file or upload(),
+            staging,
         )
         db.commit()
         staging.keep()
@@ -68,7 +73,7 @@ def create(db, setting, data=None, file=None):
 
 
 def errors_of(call) -> dict[str, str]:
-    with pytest.raises(BriefingError) as raised:
+    with pytest.raises(InputError) as raised:
         call()
     return raised.value.errors
 
@@ -134,7 +139,7 @@ def test_create_refuses_an_empty_file(db, setting, root):
     errors = errors_of(lambda: create(db, setting, file=upload(b"", "empty.pdf")))
     db.rollback()
 
-    assert errors["file"] == services.EMPTY_FILE_MESSAGE
+    assert errors["file"] == uploads.EMPTY_FILE_MESSAGE
 
 
 def test_create_reports_every_problem_at_once(db, setting, root, make):
@@ -177,7 +182,7 @@ def test_create_places_the_embargo_in_the_convening_zone(db, setting, root):
     document = create(db, setting, details(embargo_local=datetime(2030, 1, 15, 9, 0)))
 
     assert document.embargo_until == datetime(2030, 1, 15, 14, 0, tzinfo=UTC)
-    assert services.input_from(document).embargo_local == datetime(2030, 1, 15, 9, 0)
+    assert document_details.input_from(document).embargo_local == datetime(2030, 1, 15, 9, 0)
 
 
 def test_create_ties_the_document_to_an_agenda_item_and_an_audience(db, setting, root):
@@ -213,7 +218,7 @@ def test_a_database_failure_after_placing_removes_the_file(db, setting, root):
     convening = session.get(Convening, setting.convening.id)
     with Staging() as staging:
         document = services.create_document(
-            session, organiser, convening, details(), upload(), staging
+            session, principal(organiser), convening, details(), upload(), staging
         )
         assert storage.path_for(document.latest.storage_key).exists()
         session.rollback()  # the commit failed: the staging is left without keep()
@@ -229,7 +234,7 @@ def test_replace_adds_a_version_and_the_latest_is_the_new_one(db, setting, root)
     with Staging() as staging:
         version = services.replace_file(
             db,
-            setting.organiser,
+            principal(setting.organiser),
             document,
             upload(docx_bytes(), "threat-briefing-v2.docx"),
             staging,
@@ -252,9 +257,9 @@ def test_replace_refuses_a_stale_version_and_stores_nothing(db, setting, root):
     document = create(db, setting)
     files_before = stored_files(root)
 
-    with pytest.raises(StaleDocumentError), Staging() as staging:
+    with pytest.raises(StaleError), Staging() as staging:
         services.replace_file(
-            db, setting.organiser, document, upload(), staging, document.version - 1
+            db, principal(setting.organiser), document, upload(), staging, document.version - 1
         )
     db.rollback()
 
@@ -268,7 +273,7 @@ def test_update_audits_the_changed_fields_and_moves_the_version_on(db, setting, 
 
     changes = services.update_document(
         db,
-        setting.organiser,
+        principal(setting.organiser),
         document,
         details(audience_kind="organisations", audience_organisation_ids=[setting.company.id]),
         version_before,
@@ -283,7 +288,11 @@ def test_update_without_changes_records_nothing(db, setting, root):
     document = create(db, setting)
 
     changes = services.update_document(
-        db, setting.organiser, document, services.input_from(document), document.version
+        db,
+        principal(setting.organiser),
+        document,
+        document_details.input_from(document),
+        document.version,
     )
 
     assert changes == {}
@@ -293,9 +302,9 @@ def test_update_without_changes_records_nothing(db, setting, root):
 def test_update_made_on_an_old_version_is_refused(db, setting, root):
     document = create(db, setting)
 
-    with pytest.raises(StaleDocumentError):
+    with pytest.raises(StaleError):
         services.update_document(
-            db, setting.organiser, document, details(title="New"), document.version + 1
+            db, principal(setting.organiser), document, details(title="New"), document.version + 1
         )
 
 
@@ -313,7 +322,7 @@ def test_update_keeps_an_organisation_whose_invitation_was_withdrawn(db, setting
 
     changes = services.update_document(
         db,
-        setting.organiser,
+        principal(setting.organiser),
         document,
         details(
             title="Renamed",
@@ -330,7 +339,7 @@ def test_delete_hides_from_participants_and_restore_brings_back(db, setting, roo
     document = create(db, setting)
     company = Viewer.for_organisation(setting.company)
 
-    services.delete_document(db, setting.organiser, document, document.version)
+    services.delete_document(db, principal(setting.organiser), document, document.version)
     db.commit()
 
     assert document.deleted_by_id == setting.organiser.id
@@ -339,7 +348,7 @@ def test_delete_hides_from_participants_and_restore_brings_back(db, setting, roo
     assert queries.team_documents(db, setting.convening, 1, 25, deleted=True).items == [document]
     assert storage.path_for(document.latest.storage_key).exists()
 
-    services.restore_document(db, setting.organiser, document, document.version)
+    services.restore_document(db, principal(setting.organiser), document, document.version)
     db.commit()
 
     assert queries.released_documents(db, setting.convening, company, 1, 25).items == [document]
@@ -349,11 +358,13 @@ def test_delete_hides_from_participants_and_restore_brings_back(db, setting, roo
 
 def test_delete_twice_is_refused_with_a_message(db, setting, root):
     document = create(db, setting)
-    services.delete_document(db, setting.organiser, document, document.version)
+    services.delete_document(db, principal(setting.organiser), document, document.version)
     db.commit()
 
     errors = errors_of(
-        lambda: services.delete_document(db, setting.organiser, document, document.version)
+        lambda: services.delete_document(
+            db, principal(setting.organiser), document, document.version
+        )
     )
 
     assert errors == {"": "This document is already deleted."}
@@ -426,3 +437,31 @@ def test_demo_uploads_real_pdfs_with_audiences_labels_and_versions(runner, db, a
     assert again.exit_code == 0
     assert db.scalar(select(func.count(Document.id))) == len(documents)
     assert stored_files(root) == files
+
+
+def test_create_document_needs_no_request(app, setting, monkeypatch, tmp_path):
+    # Any front may call the service: here only an application context and a plain session.
+    root = own_documents_dir(app, monkeypatch, tmp_path)
+    with app.app_context(), get_database(app).session() as session:
+        organiser = session.get(User, setting.organiser.id)
+        convening = session.get(Convening, setting.convening.id)
+        acting = load_principal(session, organiser)
+        with Staging(uploads.max_bytes()) as staging:
+            document = services.create_document(
+                session, acting, convening, details(), upload(pdf_bytes("Trends")), staging
+            )
+            session.commit()
+            staging.keep()
+        with pytest.raises(InputError) as refused, Staging() as staging:
+            services.create_document(
+                session, acting, convening, details(), upload(b"", "empty.pdf"), staging
+            )
+        session.rollback()
+
+        stored = session.scalars(select(Document)).all()
+        assert [(d.title, d.created_by_id) for d in stored] == [("Threat briefing", organiser.id)]
+        path = storage.path_for(document.latest.storage_key)
+        assert path.read_bytes() == pdf_bytes("Trends")
+    assert stored_files(root) == [path]
+    assert refused.value.field == "file"
+    assert refused.value.errors == {"file": uploads.EMPTY_FILE_MESSAGE}

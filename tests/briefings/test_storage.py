@@ -92,9 +92,9 @@ def test_staged_file_is_removed_when_an_error_interrupts(root):
     assert stored_files(root) == []
 
 
-def test_stream_factory_hands_werkzeug_a_staged_file_that_receive_takes_as_is(root):
+def test_a_staged_file_written_as_the_form_is_parsed_is_received_as_is(root):
     with Staging() as staging:
-        stream = staging.stream_factory(None, "application/pdf", "a.pdf")
+        stream = staging.new_file()
         stream.write(b"%PDF-")
         stream.write(b"1.7")
         stream.seek(0)

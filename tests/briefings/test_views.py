@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +21,8 @@ from coordination.models import (
     DocumentVersion,
     OrganisationKind,
 )
+from coordination.service import CHANGED_MEANWHILE
+from tests.factories import PASSWORD
 
 from . import build_setting, counts, docx_bytes, own_documents_dir, pdf_bytes, stored_files
 
@@ -283,6 +286,34 @@ def test_upload_limit_is_the_document_limit_for_organisers(make_app, db, setting
     assert len(stored_files(app.config["DOCUMENTS_DIR"])) == 1
 
 
+def test_upload_token_is_checked_by_csrf_protect_while_the_file_streams(make_app, db, setting):
+    app = make_app(MAX_CONTENT_LENGTH=4096, DOCUMENT_MAX_BYTES=1024 * 1024, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+
+    def token_of(url: str) -> str:
+        page = client.get(url).get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+
+    client.post(
+        "/account/sign-in",
+        data={
+            "email": setting.organiser.email,
+            "password": PASSWORD,
+            "csrf_token": token_of("/account/sign-in"),
+        },
+    )
+    token = token_of(new_url(setting))
+    content = pdf_bytes() + b"0" * 10_000
+
+    forged = client.post(new_url(setting), data=form(content, "a.pdf"))
+    accepted = client.post(new_url(setting), data=form(content, "a.pdf", csrf_token=token))
+
+    assert forged.status_code == 400
+    assert accepted.status_code == 302
+    assert counts(db)[0] == 1
+    assert len(stored_files(app.config["DOCUMENTS_DIR"])) == 1
+
+
 # An upload cut short: the request body ends before its announced length.
 
 
@@ -469,7 +500,7 @@ def test_edit_made_on_a_changed_document_says_so(client, db, setting, organiser,
     )
 
     assert response.status_code == 409
-    assert "changed by someone else while you were editing" in text_of(response)
+    assert CHANGED_MEANWHILE in text_of(response)
     db.expire_all()
     assert db.get(Document, document.id).title == "Changed elsewhere"
 
@@ -520,7 +551,7 @@ def test_delete_of_a_changed_document_is_refused_with_a_message(
         f"/documents/{document.id}/delete", data={"version": "99"}, follow_redirects=True
     )
 
-    assert "changed by someone else" in text_of(response)
+    assert CHANGED_MEANWHILE in text_of(response)
     db.expire_all()
     assert db.get(Document, document.id).deleted_at is None
 
