@@ -32,6 +32,7 @@ from ..models import (
     Organisation,
     User,
 )
+from ..principal import load_principal
 from ..timezones import utc_to_local
 from . import agenda_data as facts
 
@@ -180,7 +181,10 @@ def _minutes(
     items = queries.draft_items(session, convening)
     schedule = compute(items, convening.starts_at, convening.ends_at, convening.timezone)
     starts = {entry.item.title: (entry.item, entry.starts_at) for entry in schedule.items}
-    writers = [users["coordinator@example.org"], users["organiser@example.org"]]
+    writers = [
+        load_principal(session, users["coordinator@example.org"]),
+        load_principal(session, users["organiser@example.org"]),
+    ]
     taken: dict[str | None, int] = {}
     for index, (kind, title, body) in enumerate(facts.VALLEY_MINUTES):
         item, start = starts.get(title, (None, convening.starts_at))
@@ -203,7 +207,7 @@ def _minutes(
     if convening.minutes_published_at is None:
         when = convening.ends_at + timedelta(days=2)
         with _dated(session, when):
-            set_published(session, users["organiser@example.org"], convening, True)
+            set_published(session, writers[1], convening, True)
             convening.minutes_published_at = when
 
 

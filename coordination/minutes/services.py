@@ -1,4 +1,8 @@
-"""Rules for minutes: writing, editing (with revisions), deleting and publishing them."""
+"""Rules for minutes: writing, editing (with revisions), deleting and publishing them.
+
+Each is a service ``(session, principal, ...)`` that raises only the service contract's
+errors and never commits.
+"""
 
 from __future__ import annotations
 
@@ -18,26 +22,10 @@ from ..models import (
     User,
     utcnow,
 )
+from ..principal import Principal
+from ..service import InputError, StaleError
 
-STALE_MESSAGE = (
-    "This was changed by someone else while you were editing; reload to see their changes"
-)
 MAX_BODY = 20000
-
-
-class MinutesError(ValueError):
-    """Input that breaks a rule; ``errors`` maps form fields to messages."""
-
-    def __init__(self, errors: dict[str, str] | str, field_name: str = ""):
-        self.errors = errors if isinstance(errors, dict) else {field_name: errors}
-        super().__init__(" ".join(self.errors.values()))
-
-
-class StaleMinutesError(MinutesError):
-    """Someone else saved the entry after this form was loaded."""
-
-    def __init__(self):
-        super().__init__(STALE_MESSAGE)
 
 
 @dataclass
@@ -54,7 +42,7 @@ def _agenda_item(session: Session, convening: Convening, item_id: int | None) ->
         return None
     item = session.get(AgendaItem, item_id)
     if item is None or item.convening_id != convening.id:
-        raise MinutesError("Choose an item from this convening's agenda.", "agenda_item_id")
+        raise InputError("Choose an item from this convening's agenda.", "agenda_item_id")
     return item
 
 
@@ -69,11 +57,11 @@ def _checked(
         errors["body"] = f"Keep it under {MAX_BODY} characters."
     try:
         item = _agenda_item(session, convening, data.agenda_item_id)
-    except MinutesError as error:
+    except InputError as error:
         errors.update(error.errors)
         item = None
     if errors:
-        raise MinutesError(errors)
+        raise InputError(errors)
     return body, item
 
 
@@ -87,16 +75,17 @@ def _describe(entry: MinuteEntry) -> dict[str, object]:
 
 
 def add_entry(
-    session: Session, actor: User, convening: Convening, data: MinuteInput
+    session: Session, principal: Principal, convening: Convening, data: MinuteInput
 ) -> MinuteEntry:
     """Record a note or decision, against an agenda item or as a general note."""
     body, item = _checked(session, convening, data)
+    actor = principal.user
     entry = MinuteEntry(
         convening_id=convening.id,
         agenda_item=item,
         kind=data.kind,
         body=body,
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor else None,
     )
     session.add(entry)
     audit.record(
@@ -113,12 +102,12 @@ def add_entry(
 
 def _check_version(entry: MinuteEntry, version: int | None) -> None:
     if version is None or version != entry.version:
-        raise StaleMinutesError()
+        raise StaleError()
 
 
 def edit_entry(
     session: Session,
-    actor: User,
+    principal: Principal,
     convening: Convening,
     entry: MinuteEntry,
     data: MinuteInput,
@@ -127,7 +116,7 @@ def edit_entry(
     """Change an entry, keeping the text it replaces as a revision; False if nothing changed."""
     _check_version(entry, version)
     if entry.deleted:
-        raise MinutesError("This entry has been deleted.")
+        raise InputError("This entry has been deleted.")
     body, item = _checked(session, convening, data)
     before = _describe(entry)
     previous_body = entry.body
@@ -137,9 +126,12 @@ def edit_entry(
     changes = audit.changes_between(before, _describe(entry))
     if not changes:
         return False
+    actor = principal.user
     if body != previous_body:
         entry.revisions.append(
-            MinuteRevision(body=previous_body, edited_by_id=actor.id, edited_at=utcnow())
+            MinuteRevision(
+                body=previous_body, edited_by_id=actor.id if actor else None, edited_at=utcnow()
+            )
         )
     session.flush()
     audit.record(
@@ -155,17 +147,21 @@ def edit_entry(
 
 
 def delete_entry(
-    session: Session, actor: User, convening: Convening, entry: MinuteEntry, version: int | None
+    session: Session,
+    principal: Principal,
+    convening: Convening,
+    entry: MinuteEntry,
+    version: int | None,
 ) -> None:
     """Mark an entry deleted: it leaves the minutes but stays for the audit trail."""
     _check_version(entry, version)
     if entry.deleted:
-        raise MinutesError("This entry was already deleted.")
+        raise InputError("This entry was already deleted.")
     entry.deleted = True
     session.flush()
     audit.record(
         session,
-        actor,
+        principal.user,
         "minute.deleted",
         entry,
         changes={"deleted": [False, True]},
@@ -174,7 +170,9 @@ def delete_entry(
     )
 
 
-def set_published(session: Session, actor: User, convening: Convening, published: bool) -> bool:
+def set_published(
+    session: Session, principal: Principal, convening: Convening, published: bool
+) -> bool:
     """Share the minutes with participants, or withdraw them; False if already so."""
     if (convening.minutes_published_at is not None) == published:
         return False
@@ -183,7 +181,7 @@ def set_published(session: Session, actor: User, convening: Convening, published
     session.flush()
     audit.record(
         session,
-        actor,
+        principal.user,
         "minutes.published" if published else "minutes.unpublished",
         convening,
         changes={"minutes_published_at": [before, convening.minutes_published_at]},
@@ -192,7 +190,7 @@ def set_published(session: Session, actor: User, convening: Convening, published
     return True
 
 
-def before_item_deleted(session: Session, actor: User, item: AgendaItem) -> int:
+def before_item_deleted(session: Session, actor: User | None, item: AgendaItem) -> int:
     """Call before deleting an agenda item: its restricted minutes must not turn general.
 
     Deleting an item leaves its entries with no item (ON DELETE SET NULL), which would show

@@ -6,19 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..audiences import Viewer, viewer_for
-from ..auth import current_actor as actor
 from ..db import get_session
 from ..form_fields import parse_version
 from ..models import Convening, MinuteEntry, User
 from ..permissions import Action, can, guard, load
 from ..principal import current_principal
-from ..view_helpers import attach_errors
+from ..service import StaleError
+from ..view_helpers import run_service
 from . import queries, services
 from .forms import ConfirmForm, EntryVersionForm, MinuteForm
-from .services import STALE_MESSAGE, MinutesError, StaleMinutesError
 
 blueprint = Blueprint("minutes", __name__, url_prefix="/convenings")
 
@@ -68,21 +66,20 @@ def add_entry(convening: Convening):
     form.offer_items(queries.agenda_items(get_session(), convening))
     problem = None
     if form.validate_on_submit():
-        session = get_session()
         convening_id = convening.id
-        try:
-            entry = services.add_entry(session, actor(), convening, form.to_input())
-        except MinutesError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
-            label = entry.kind.label
-            entry_id = entry.id
-            session.commit()
-            flash(f"{label} recorded.", "success")
+        outcome = run_service(
+            lambda session: services.add_entry(
+                session, current_principal(), convening, form.to_input()
+            ),
+            form,
+        )
+        if outcome.ok:
+            entry = outcome.result
+            flash(f"{entry.kind.label} recorded.", "success")
             return redirect(
-                url_for(".show", convening_id=convening_id, _anchor=f"entry-{entry_id}")
+                url_for(".show", convening_id=convening_id, _anchor=f"entry-{entry.id}")
             )
+        problem = outcome.problem
     return _render_page(convening, form, problem)
 
 
@@ -102,27 +99,23 @@ def edit_entry(convening: Convening, entry_id: int):
     problem = None
     if form.validate_on_submit():
         convening_id = convening.id
-        try:
-            changed = services.edit_entry(
+        outcome = run_service(
+            lambda session: services.edit_entry(
                 session,
-                actor(),
+                current_principal(),
                 convening,
                 entry,
                 form.to_input(),
                 parse_version(form.version.data),
-            )
-            session.commit()
-        except (StaleMinutesError, StaleDataError):
-            session.rollback()
-            problem = STALE_MESSAGE
-        except MinutesError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
-            flash("Changes saved." if changed else "Nothing was changed.", "success")
+            ),
+            form,
+        )
+        if outcome.ok:
+            flash("Changes saved." if outcome.result else "Nothing was changed.", "success")
             return redirect(
                 url_for(".show", convening_id=convening_id, _anchor=f"entry-{entry_id}")
             )
+        problem = outcome.problem
     code = 400 if request.method == "POST" else 200
     return render_template(
         "minutes/edit.html", convening=convening, entry=entry, form=form, problem=problem
@@ -166,24 +159,21 @@ def history(convening: Convening, entry_id: int):
 @guard(Action.VIEW_TEAM_AREA, load(Convening, "convening_id", "convening"))
 def delete_entry(convening: Convening, entry_id: int):
     """Take an entry out of the minutes (it is kept for the audit trail)."""
-    session = get_session()
     entry = _entry_or_404(convening, entry_id, allow_deleted=True)
     form = EntryVersionForm()
     convening_id = convening.id
     if form.validate_on_submit():
-        try:
-            services.delete_entry(
-                session, actor(), convening, entry, parse_version(form.version.data)
+        outcome = run_service(
+            lambda session: services.delete_entry(
+                session, current_principal(), convening, entry, parse_version(form.version.data)
             )
-            session.commit()
-        except (StaleMinutesError, StaleDataError):
-            session.rollback()
-            flash(STALE_MESSAGE, "error")
-        except MinutesError as error:
-            session.rollback()
-            flash(str(error), "info")
-        else:
+        )
+        if outcome.ok:
             flash("Entry deleted.", "success")
+        else:
+            # Deleting what is already gone is only worth a note.
+            stale = isinstance(outcome.error, StaleError)
+            flash(outcome.problem, "error" if stale else "info")
     return redirect(url_for(".show", convening_id=convening_id))
 
 
@@ -191,21 +181,17 @@ def _set_published(convening: Convening, published: bool):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    session = get_session()
     convening_id = convening.id
-    try:
-        changed = services.set_published(session, actor(), convening, published)
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        flash(STALE_MESSAGE, "error")
-    else:
-        if not changed:
-            flash("The minutes were already in that state.", "info")
-        elif published:
-            flash("Minutes published: participants see the entries meant for them.", "success")
-        else:
-            flash("Minutes withdrawn: only the team sees them now.", "success")
+    outcome = run_service(
+        lambda session: services.set_published(session, current_principal(), convening, published),
+        flash_refusal=True,
+    )
+    if outcome.ok and not outcome.result:
+        flash("The minutes were already in that state.", "info")
+    elif outcome.ok and published:
+        flash("Minutes published: participants see the entries meant for them.", "success")
+    elif outcome.ok:
+        flash("Minutes withdrawn: only the team sees them now.", "success")
     return redirect(url_for(".show", convening_id=convening_id))
 
 

@@ -114,7 +114,7 @@ class AgendaArrange(Arrange):
         item: AgendaItem | None = None,
     ) -> MinuteEntry:
         data = minutes_services.MinuteInput(kind=kind, body=body, agenda_item_id=item and item.id)
-        entry = minutes_services.add_entry(self.session, by, convening, data)
+        entry = minutes_services.add_entry(self.session, principal(by), convening, data)
         self.session.commit()
         return entry
 
@@ -122,15 +122,17 @@ class AgendaArrange(Arrange):
         data = minutes_services.MinuteInput(
             kind=entry.kind, body=body, agenda_item_id=entry.agenda_item_id
         )
-        minutes_services.edit_entry(self.session, by, convening, entry, data, entry.version)
+        minutes_services.edit_entry(
+            self.session, principal(by), convening, entry, data, entry.version
+        )
         self.session.commit()
 
     def delete_minute(self, convening: Convening, by: User, entry: MinuteEntry) -> None:
-        minutes_services.delete_entry(self.session, by, convening, entry, entry.version)
+        minutes_services.delete_entry(self.session, principal(by), convening, entry, entry.version)
         self.session.commit()
 
     def publish_minutes(self, convening: Convening, by: User) -> None:
-        minutes_services.set_published(self.session, by, convening, True)
+        minutes_services.set_published(self.session, principal(by), convening, True)
         self.session.commit()
 
     def calendar_feed(self, user: User) -> str:

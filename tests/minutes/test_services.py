@@ -5,9 +5,20 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from coordination.db import get_database
 from coordination.minutes import services
-from coordination.minutes.services import MinuteInput, MinutesError, StaleMinutesError
-from coordination.models import AuditEvent, MinuteEntry, MinuteKind, MinuteRevision
+from coordination.minutes.services import MinuteInput
+from coordination.models import (
+    AuditEvent,
+    Convening,
+    MinuteEntry,
+    MinuteKind,
+    MinuteRevision,
+    User,
+)
+from coordination.principal import load_principal
+from coordination.service import InputError, StaleError
+from tests.factories import principal
 
 from .world import add_item
 
@@ -25,7 +36,7 @@ def test_add_entry_against_item_is_stored_and_audited(app_context, db, world):
 
     entry = services.add_entry(
         db,
-        world.coordinator,
+        principal(world.coordinator),
         world.convening,
         note("  **Decided**  ", item.id, MinuteKind.DECISION),
     )
@@ -43,8 +54,8 @@ def test_add_entry_against_item_is_stored_and_audited(app_context, db, world):
 
 @pytest.mark.parametrize("body", ["", "   \n  ", "x" * (services.MAX_BODY + 1)])
 def test_add_entry_with_bad_body_is_refused(app_context, db, world, body):
-    with pytest.raises(MinutesError) as raised:
-        services.add_entry(db, world.coordinator, world.convening, note(body))
+    with pytest.raises(InputError) as raised:
+        services.add_entry(db, principal(world.coordinator), world.convening, note(body))
 
     assert set(raised.value.errors) == {"body"}
 
@@ -53,18 +64,22 @@ def test_add_entry_against_another_convenings_item_is_refused(app_context, db, m
     other = make.convening(organisers=(world.organiser,))
     foreign = add_item(db, other, "Elsewhere", position=0)
 
-    with pytest.raises(MinutesError) as raised:
-        services.add_entry(db, world.coordinator, world.convening, note(item_id=foreign.id))
+    with pytest.raises(InputError) as raised:
+        services.add_entry(
+            db, principal(world.coordinator), world.convening, note(item_id=foreign.id)
+        )
 
     assert raised.value.errors == {"agenda_item_id": "Choose an item from this convening's agenda."}
 
 
 def test_edit_keeps_the_replaced_text_as_a_revision(app_context, db, world):
-    entry = services.add_entry(db, world.coordinator, world.convening, note("First text"))
+    entry = services.add_entry(
+        db, principal(world.coordinator), world.convening, note("First text")
+    )
     db.commit()
 
     changed = services.edit_entry(
-        db, world.organiser, world.convening, entry, note("Second text"), entry.version
+        db, principal(world.organiser), world.convening, entry, note("Second text"), entry.version
     )
     db.commit()
 
@@ -75,12 +90,12 @@ def test_edit_keeps_the_replaced_text_as_a_revision(app_context, db, world):
 
 
 def test_edit_changing_only_the_kind_keeps_no_revision(app_context, db, world):
-    entry = services.add_entry(db, world.coordinator, world.convening, note("Same"))
+    entry = services.add_entry(db, principal(world.coordinator), world.convening, note("Same"))
     db.commit()
 
     services.edit_entry(
         db,
-        world.coordinator,
+        principal(world.coordinator),
         world.convening,
         entry,
         note("Same", kind=MinuteKind.DECISION),
@@ -93,12 +108,12 @@ def test_edit_changing_only_the_kind_keeps_no_revision(app_context, db, world):
 
 
 def test_edit_with_nothing_changed_answers_false_and_records_nothing(app_context, db, world):
-    entry = services.add_entry(db, world.coordinator, world.convening, note("Same"))
+    entry = services.add_entry(db, principal(world.coordinator), world.convening, note("Same"))
     db.commit()
     events = count(db, AuditEvent)
 
     changed = services.edit_entry(
-        db, world.coordinator, world.convening, entry, note("Same"), entry.version
+        db, principal(world.coordinator), world.convening, entry, note("Same"), entry.version
     )
 
     assert changed is False
@@ -106,21 +121,25 @@ def test_edit_with_nothing_changed_answers_false_and_records_nothing(app_context
 
 
 def test_edit_with_an_old_version_is_refused(app_context, db, world):
-    entry = services.add_entry(db, world.coordinator, world.convening, note("First"))
+    entry = services.add_entry(db, principal(world.coordinator), world.convening, note("First"))
     db.commit()
     seen = entry.version
-    services.edit_entry(db, world.organiser, world.convening, entry, note("Theirs"), seen)
+    services.edit_entry(
+        db, principal(world.organiser), world.convening, entry, note("Theirs"), seen
+    )
     db.commit()
 
-    with pytest.raises(StaleMinutesError):
-        services.edit_entry(db, world.coordinator, world.convening, entry, note("Mine"), seen)
+    with pytest.raises(StaleError):
+        services.edit_entry(
+            db, principal(world.coordinator), world.convening, entry, note("Mine"), seen
+        )
 
 
 def test_delete_marks_the_entry_deleted_and_keeps_it(app_context, db, world):
-    entry = services.add_entry(db, world.coordinator, world.convening, note())
+    entry = services.add_entry(db, principal(world.coordinator), world.convening, note())
     db.commit()
 
-    services.delete_entry(db, world.organiser, world.convening, entry, entry.version)
+    services.delete_entry(db, principal(world.organiser), world.convening, entry, entry.version)
     db.commit()
 
     assert db.get(MinuteEntry, entry.id).deleted is True
@@ -130,8 +149,8 @@ def test_delete_marks_the_entry_deleted_and_keeps_it(app_context, db, world):
 
 
 def test_set_published_twice_changes_once(app_context, db, world):
-    first = services.set_published(db, world.organiser, world.convening, True)
-    second = services.set_published(db, world.organiser, world.convening, True)
+    first = services.set_published(db, principal(world.organiser), world.convening, True)
+    second = services.set_published(db, principal(world.organiser), world.convening, True)
     db.commit()
 
     assert (first, second) == (True, False)
@@ -142,8 +161,12 @@ def test_set_published_twice_changes_once(app_context, db, world):
 def test_before_item_deleted_keeps_restricted_minutes_from_turning_general(app_context, db, world):
     government = world.items["government"]
     opening = world.items["opening"]
-    secret = services.add_entry(db, world.coordinator, world.convening, note("G", government.id))
-    shared = services.add_entry(db, world.coordinator, world.convening, note("O", opening.id))
+    secret = services.add_entry(
+        db, principal(world.coordinator), world.convening, note("G", government.id)
+    )
+    shared = services.add_entry(
+        db, principal(world.coordinator), world.convening, note("O", opening.id)
+    )
     db.commit()
 
     marked = services.before_item_deleted(db, world.organiser, government)
@@ -153,3 +176,27 @@ def test_before_item_deleted_keeps_restricted_minutes_from_turning_general(app_c
 
     assert (marked, marked_everyone) == (1, 0)
     assert (secret.deleted, shared.deleted) == (True, False)
+
+
+def test_add_entry_needs_no_request(app, world):
+    # Any front may call the service: here only an application context and a plain session.
+    item_id = world.items["opening"].id
+    with app.app_context(), get_database(app).session() as session:
+        coordinator = session.get(User, world.coordinator.id)
+        convening = session.get(Convening, world.convening.id)
+        acting = load_principal(session, coordinator)
+        entry = services.add_entry(
+            session, acting, convening, note("Agreed.", item_id, MinuteKind.DECISION)
+        )
+        session.commit()
+        with pytest.raises(InputError) as refused:
+            services.add_entry(session, acting, convening, note("  "))
+        session.rollback()
+
+        stored = session.scalars(select(MinuteEntry)).all()
+        assert [(e.id, e.body, e.kind, e.agenda_item_id) for e in stored] == [
+            (entry.id, "Agreed.", MinuteKind.DECISION, item_id)
+        ]
+        assert stored[0].created_by_id == coordinator.id
+    assert refused.value.field == "body"
+    assert refused.value.errors == {"body": "Write the note or decision."}

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coordination.models import AuditEvent, MinuteEntry, MinuteKind, MinuteRevision
+from coordination.service import CHANGED_MEANWHILE
 
 
 def url(world, suffix: str = "") -> str:
@@ -168,7 +169,7 @@ def test_edit_with_a_stale_version_is_refused_and_changes_nothing(client, db, wo
     )
 
     assert response.status_code == 400
-    assert "changed by someone else" in text_of(response)
+    assert CHANGED_MEANWHILE in text_of(response)
     [entry] = entries(db)
     assert entry.body == "Theirs"
     assert [r.body for r in db.scalars(select(MinuteRevision))] == ["Original"]
