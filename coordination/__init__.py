@@ -129,12 +129,14 @@ def _register_blueprints(app: Flask) -> None:
     from .directory import csv_views as directory_csv_views
     from .directory import views as directory_views
     from .followup import views as followup_views
-    from .invitations import board_views as invitation_board_views
-    from .invitations import manage_views as invitation_manage_views
-    from .invitations import rsvp_views as invitation_rsvp_views
-    from .invitations import seat_views as invitation_seat_views
-    from .invitations import sending_views as invitation_sending_views
-    from .invitations import views as invitation_views
+    from .invitations.answering import delegate_views as invitation_delegate_views
+    from .invitations.answering import seat_views as invitation_seat_views
+    from .invitations.answering import views as invitation_answer_views
+    from .invitations.board import checkin_views as invitation_checkin_views
+    from .invitations.board import views as invitation_board_views
+    from .invitations.manage import notify_views as invitation_notify_views
+    from .invitations.manage import sending_views as invitation_sending_views
+    from .invitations.manage import views as invitation_manage_views
     from .minutes import views as minutes_views
 
     # Every view module, in the order their blueprints are registered. A module registers
@@ -147,11 +149,13 @@ def _register_blueprints(app: Flask) -> None:
         convening_views,
         convening_series_views,
         convening_team_views,
-        invitation_views,
         invitation_board_views,
+        invitation_checkin_views,
         invitation_manage_views,
         invitation_sending_views,
-        invitation_rsvp_views,
+        invitation_notify_views,
+        invitation_answer_views,
+        invitation_delegate_views,
         invitation_seat_views,
         minutes_views,
         calendar_views,

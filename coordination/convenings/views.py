@@ -7,8 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..audit_view import describe
 from ..db import get_session
 from ..form_fields import options, parse_version
-from ..invitations.notify import pending_changes
-from ..invitations.rsvp import invitation_to_answer
+from ..invitations.answering.answers import invitation_to_answer
+from ..invitations.manage.notify import pending_changes
 from ..models import Convening
 from ..pagination import page_number
 from ..permissions import Action, can, guard, load

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from coordination.invitations.attendees import attendee_list
+from coordination.invitations.board.attendees import attendee_list
 from coordination.models import (
     Convening,
     DelegateStatus,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from coordination.invitations.board import BoardFilters, rsvp_board
+from coordination.invitations.board.board import BoardFilters, rsvp_board
 from coordination.models import (
     Convening,
     DelegateStatus,

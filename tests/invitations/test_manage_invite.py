@@ -15,6 +15,7 @@ from coordination.models import (
     OrganisationKind,
     utcnow,
 )
+from coordination.service import CHANGED_MEANWHILE
 
 from .manage_helpers import Scene, audit_actions, error_beside, outbox_count, reload, text_of
 
@@ -399,5 +400,5 @@ def test_edit_invitation_refuses_a_stale_version(client, db, scene):
     )
 
     assert response.status_code == 409
-    assert "changed by someone else" in text_of(response)
+    assert CHANGED_MEANWHILE in text_of(response)
     assert reload(db, invitation).seat_quota == 2

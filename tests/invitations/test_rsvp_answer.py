@@ -292,7 +292,7 @@ def test_answer_page_queries_do_not_grow_with_delegates(app, client, make, db, c
 
 def test_invitation_to_answer_finds_the_focal_points_own(app, make, app_context):
     from coordination.db import get_session
-    from coordination.invitations.rsvp import invitation_to_answer
+    from coordination.invitations.answering.answers import invitation_to_answer
     from coordination.principal import load_principal
 
     invited = invite(make)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coordination.models import InvitationStatus, SeatRequestStatus
+from coordination.service import CHANGED_MEANWHILE
 from tests.factories import PASSWORD
 
 from .rsvp_helpers import (
@@ -153,7 +154,7 @@ def test_decision_on_a_changed_request_is_refused(app, client, make, db):
         follow_redirects=True,
     )
 
-    assert "changed by someone else" in text_of(response)
+    assert CHANGED_MEANWHILE in text_of(response)
     invitation = reload(db, invited.invitation)
     assert invitation.seat_quota == 1
     assert invitation.extra_seats_status == SeatRequestStatus.PENDING

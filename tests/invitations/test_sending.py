@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from coordination.calendar import ics
 from coordination.db import get_database, get_session
-from coordination.invitations import batches, links
+from coordination.invitations import links
+from coordination.invitations.manage import batches
 from coordination.mail import compose, deliver_pending
 from coordination.models import AuditEvent, ConveningStatus, InvitationStatus, OutboxMessage
 from coordination.tokens import hash_token

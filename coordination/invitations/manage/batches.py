@@ -1,4 +1,4 @@
-"""One organiser's action, one batch of email: its outcome, errors and delivery progress.
+"""One organiser's action, one batch of email: its outcome and delivery progress.
 
 Each action runs in one transaction: every email it queues is sent, or none is. The emails of
 one action share a batch id so the organiser can follow their delivery.
@@ -7,7 +7,6 @@ one action share a batch id so the organiser can follow their delivery.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,19 +14,9 @@ from flask import render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import mail
-from ..calendar import ics
-from ..models import Convening, OutboxMessage
-from .errors import InvitationError
-
-
-class SendError(InvitationError):
-    """Nothing was sent; ``problems`` names each invitation that stopped the action."""
-
-    def __init__(self, message: str, problems: Iterable[str] = ()):
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
+from ... import mail
+from ...calendar import ics
+from ...models import Convening, OutboxMessage
 
 
 @dataclass

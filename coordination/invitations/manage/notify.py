@@ -15,20 +15,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from .. import audit
-from ..calendar import ics
-from ..convenings.services import CALENDAR_FIELDS
-from ..models import (
+from ... import audit
+from ...calendar import ics
+from ...convenings.services import CALENDAR_FIELDS
+from ...models import (
     AuditEvent,
     Convening,
     ConveningStatus,
     Invitation,
     InvitationStatus,
-    User,
 )
-from ..timezones import format_local
-from ..urls import external_url
-from .batches import Outcome, SendError, new_batch, queue_calendar_email
+from ...principal import Principal
+from ...service import InputError, StaleError
+from ...timezones import format_local
+from ...urls import external_url
+from .batches import Outcome, new_batch, queue_calendar_email
 from .sending import PARTSTATS
 
 NOTIFIED = "invitations.change_notified"
@@ -155,11 +156,11 @@ def audience(session: Session, convening: Convening) -> Audience:
 
 def check_can_notify(convening: Convening) -> None:
     if convening.status == ConveningStatus.DRAFT:
-        raise SendError(
+        raise InputError(
             "This convening is a draft again: publish it before telling the people invited."
         )
     if convening.status == ConveningStatus.CONCLUDED:
-        raise SendError("This convening has concluded: there is nobody left to tell.")
+        raise InputError("This convening has concluded: there is nobody left to tell.")
 
 
 NOTHING_NEW = (
@@ -184,24 +185,24 @@ def _lock(session: Session, convening: Convening) -> Convening:
 
 
 def notify_change(
-    session: Session, actor: User, convening: Convening, based_on: int | None = None
+    session: Session, principal: Principal, convening: Convening, based_on: int | None = None
 ) -> Outcome:
     """Email every focal point and confirmed delegate an updated (or cancelled) calendar event.
 
     Only when something they see has changed since they were last told: a second press of the
     button, or a notice about nothing, sends nothing. ``based_on`` is the calendar sequence the
-    organiser's page showed; a convening changed since is not announced unseen.
+    organiser's page showed; a convening changed since is not announced unseen (StaleError).
     """
     convening = _lock(session, convening)
     check_can_notify(convening)
     if based_on is not None and based_on != convening.calendar_sequence:
-        raise SendError(MOVED_ON)
+        raise StaleError(MOVED_ON)
     changes = pending_changes(session, convening)
     if not changes:
-        raise SendError(NOTHING_NEW)
+        raise InputError(NOTHING_NEW)
     people = audience(session, convening)
     if not people.total:
-        raise SendError("Nobody invited can be reached by email, so there is nobody to tell.")
+        raise InputError("Nobody invited can be reached by email, so there is nobody to tell.")
     cancelled = convening.status == ConveningStatus.CANCELLED
     url = external_url("convenings.show", convening_id=convening.id)
     outcome = Outcome(batch=new_batch())
@@ -264,7 +265,7 @@ def notify_change(
         outcome.done.append(invitation.organisation.name)
     audit.record(
         session,
-        actor,
+        principal.user,
         NOTIFIED,
         convening,
         changes={

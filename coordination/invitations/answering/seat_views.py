@@ -1,19 +1,17 @@
-"""Routes for asking the organisers for more seats, and for their decision."""
+"""Asking the organisers for more seats, and their decision."""
 
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, url_for
-from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth import current_actor as actor
-from ..db import get_session
-from ..models import Invitation
-from ..permissions import Action, guard, load
-from . import rsvp, seats
-from .rsvp import STALE_MESSAGE
-from .rsvp_forms import SeatDecisionForm, SeatRequestForm
-from .rsvp_views import answerer_of, attach_error, explain_stale_link, guarded, render_answer
-from .views import blueprint
+from ...models import Invitation
+from ...permissions import Action, guard, load
+from ...principal import current_principal
+from ...view_helpers import run_service
+from ..blueprint import blueprint
+from . import seats
+from .forms import SeatDecisionForm, SeatRequestForm
+from .view_helpers import explain_stale_link, guarded, render_answer, render_refused
 
 
 @blueprint.route("/rsvp/invitations/<id:invitation_id>/seats", methods=["POST"])
@@ -25,19 +23,14 @@ def request_seats(invitation: Invitation):
     invitation_id = invitation.id
     if not form.validate_on_submit():
         return render_answer(invitation_id, seat_form=form, problem_at="seats")
-    db = get_session()
-    try:
-        seats.request_seats(
-            db, invitation, answerer_of(invitation), form.seats.data, form.reason.data
-        )
-        db.commit()
-    except StaleDataError:
-        db.rollback()
-        return render_answer(invitation_id, problem=STALE_MESSAGE, problem_at="seats")
-    except rsvp.RsvpError as error:
-        db.rollback()
-        problem = attach_error(form, error)
-        return render_answer(invitation_id, seat_form=form, problem=problem, problem_at="seats")
+    outcome = run_service(
+        lambda db: seats.request_seats(
+            db, current_principal(), invitation, form.seats.data, form.reason.data
+        ),
+        form,
+    )
+    if not outcome.ok:
+        return render_refused(invitation_id, outcome, "seats", seat_form=form)
     flash("Your request is sent to the organisers; you will hear from them by email.", "success")
     return redirect(url_for(".answer", invitation_id=invitation_id), code=303)
 
@@ -65,16 +58,13 @@ def decide_seats(invitation: Invitation):
     back = _safe_next(form.next.data) or back
     if approve is None:
         abort(400)
-    db = get_session()
-    try:
-        seats.decide_seats(db, actor(), invitation, approve, version=form.expected_version())
-        db.commit()
-    except StaleDataError:
-        db.rollback()
-        flash(STALE_MESSAGE, "error")
-    except rsvp.RsvpError as error:
-        db.rollback()
-        flash(str(error), "error")
-    else:
+    version = form.expected_version()
+    outcome = run_service(
+        lambda db: seats.decide_seats(
+            db, current_principal(), invitation, approve, version=version
+        ),
+        flash_refusal=True,
+    )
+    if outcome.ok:
         flash("The request is approved." if approve else "The request is refused.", "success")
     return redirect(back, code=303)

@@ -20,8 +20,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from .. import audit
-from ..models import (
+from ... import audit
+from ...models import (
     PARTICIPATING_STATUSES,
     Convening,
     ConveningStatus,
@@ -32,29 +32,22 @@ from ..models import (
     User,
     utcnow,
 )
-from ..principal import Principal
-from . import delegate_mail, links, mail_limits
+from ...permissions import Action, can
+from ...principal import Principal
+from ...service import InputError, NotPermitted
+from .. import links
+from . import delegate_mail, mail_limits
 
 ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
 # Statuses in which the organisation may name delegates.
 NAMING_STATUSES = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE)
-
-
-STALE_MESSAGE = (
-    "This was changed by someone else while you were looking at it; reload to see their "
-    "changes. Nothing was changed."
+NOT_PERMITTED = (
+    "Only the organisation's focal point (by their link or their account) and the convening's "
+    "organisers may answer this invitation."
 )
 
 
-class RsvpError(ValueError):
-    """A request that breaks a rule of answering; ``field`` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.field = field
-
-
-class DeclineNeedsConfirmation(RsvpError):
+class DeclineNeedsConfirmation(InputError):
     """Declining would cancel named delegates: the person must confirm first."""
 
     def __init__(self, count: int):
@@ -97,6 +90,13 @@ def answerer_for(principal: Principal, invitation: Invitation) -> Answerer:
     return Answerer(user=user, on_behalf=not invitee)
 
 
+def acting_answerer(principal: Principal, invitation: Invitation) -> Answerer:
+    """The answerer a service acts as; NotPermitted for a principal who may not answer."""
+    if not can(principal, Action.ANSWER_INVITATION, invitation):
+        raise NotPermitted(NOT_PERMITTED)
+    return answerer_for(principal, invitation)
+
+
 def check_mail_allowance(
     session: Session,
     invitation: Invitation,
@@ -112,7 +112,7 @@ def check_mail_allowance(
         return
     refusal = mail_limits.problem(session, invitation, addresses)
     if refusal is not None:
-        raise RsvpError(refusal.message, field if refusal.about_address else "")
+        raise InputError(refusal.message, field if refusal.about_address else "")
 
 
 def deadline(convening: Convening) -> datetime:
@@ -164,7 +164,7 @@ def lock_invitation(session: Session, invitation: Invitation) -> Invitation:
 def check_open(invitation: Invitation, answerer: Answerer) -> None:
     reason = closed_reason(invitation, answerer)
     if reason:
-        raise RsvpError(reason)
+        raise InputError(reason)
 
 
 def load_for_page(session: Session, invitation_id: int) -> Invitation:
@@ -215,15 +215,16 @@ def record(session: Session, answerer: Answerer, action: str, obj, invitation, c
 
 def answer(
     session: Session,
+    principal: Principal,
     invitation: Invitation,
     status: InvitationStatus,
-    answerer: Answerer,
     *,
     confirmed: bool = False,
 ) -> bool:
     """Record the organisation's answer; answer whether it changed anything."""
+    answerer = acting_answerer(principal, invitation)
     if status not in ANSWERS:
-        raise RsvpError("Choose whether your organisation accepts, declines or may attend.")
+        raise InputError("Choose whether your organisation accepts, declines or may attend.")
     invitation = lock_invitation(session, invitation)
     check_open(invitation, answerer)
     before = invitation.status

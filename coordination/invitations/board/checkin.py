@@ -7,22 +7,19 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from .. import audit
-from ..models import (
+from ... import audit
+from ...models import (
     AttendanceMode,
     Convening,
     ConveningStatus,
     Delegate,
     DelegateStatus,
-    User,
     utcnow,
 )
+from ...principal import Principal
+from ...service import InputError
 from .attendees import expected_delegates
 from .board import SEARCH_MAX, SEATED_STATUSES, matches
-
-
-class CheckInError(Exception):
-    """The arrival cannot be recorded; the message says why."""
 
 
 @dataclass
@@ -65,17 +62,18 @@ def _lock(session: Session, delegate: Delegate) -> None:
 
 
 def mark_arrived(
-    session: Session, actor: User, delegate: Delegate, now: datetime | None = None
+    session: Session, principal: Principal, delegate: Delegate, now: datetime | None = None
 ) -> bool:
     """Record that the delegate has arrived; False if they were already marked."""
+    actor = principal.user
     _lock(session, delegate)
     invitation = delegate.invitation
     if invitation.convening.status is ConveningStatus.CANCELLED:
-        raise CheckInError("This convening is cancelled, so arrivals are not recorded.")
+        raise InputError("This convening is cancelled, so arrivals are not recorded.")
     if delegate.status is not DelegateStatus.CONFIRMED:
-        raise CheckInError(f"{delegate.name} is no longer a delegate: their place was cancelled.")
+        raise InputError(f"{delegate.name} is no longer a delegate: their place was cancelled.")
     if invitation.status not in SEATED_STATUSES:
-        raise CheckInError(
+        raise InputError(
             f"{delegate.name} is not expected: the invitation of "
             f"{invitation.organisation.name} is {invitation.status.label.lower()}."
         )
@@ -95,8 +93,9 @@ def mark_arrived(
     return True
 
 
-def unmark_arrived(session: Session, actor: User, delegate: Delegate) -> bool:
+def unmark_arrived(session: Session, principal: Principal, delegate: Delegate) -> bool:
     """Undo an arrival recorded by mistake; False if none was recorded."""
+    actor = principal.user
     _lock(session, delegate)
     if delegate.checked_in_at is None:
         return False

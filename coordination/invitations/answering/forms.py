@@ -15,8 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..form_fields import options, parse_version
-from ..models import AttendanceMode, InvitationStatus
+from ...form_fields import options, parse_version
+from ...models import AttendanceMode, InvitationStatus
 from .delegates import EMAIL_MAX, INVALID_EMAIL, NAME_MAX, NEEDS_MAX, TITLE_MAX, DelegateInput
 from .seats import MAX_EXTRA_SEATS, REASON_MAX
 

@@ -16,13 +16,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import audit
-from ..models import AttendanceMode, Delegate, DelegateStatus, Invitation
+from ... import audit
+from ...models import AttendanceMode, Delegate, DelegateStatus, Invitation
+from ...principal import Principal
+from ...service import InputError
 from . import delegate_mail
-from .rsvp import (
+from .answers import (
     NAMING_STATUSES,
     Answerer,
-    RsvpError,
+    acting_answerer,
     check_mail_allowance,
     check_open,
     lock_invitation,
@@ -57,24 +59,24 @@ class DelegateInput:
 
 
 def _clean(data: DelegateInput) -> dict:
-    """The values to store, or RsvpError naming the first field that is wrong."""
+    """The values to store, or InputError naming the first field that is wrong."""
     name = " ".join((data.name or "").split())
     email = (data.email or "").strip()
     title = " ".join((data.title or "").split())
     if not name:
-        raise RsvpError("Enter the delegate's name.", "name")
+        raise InputError("Enter the delegate's name.", "name")
     if len(name) > NAME_MAX:
-        raise RsvpError(f"Use at most {NAME_MAX} characters.", "name")
+        raise InputError(f"Use at most {NAME_MAX} characters.", "name")
     if not email:
-        raise RsvpError("Enter the delegate's email address.", "email")
+        raise InputError("Enter the delegate's email address.", "email")
     if len(email) > EMAIL_MAX:
-        raise RsvpError(f"Use at most {EMAIL_MAX} characters.", "email")
+        raise InputError(f"Use at most {EMAIL_MAX} characters.", "email")
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        raise RsvpError(INVALID_EMAIL, "email") from None
+        raise InputError(INVALID_EMAIL, "email") from None
     if len(title) > TITLE_MAX:
-        raise RsvpError(f"Use at most {TITLE_MAX} characters.", "title")
+        raise InputError(f"Use at most {TITLE_MAX} characters.", "title")
     needs = {}
     for name_, value in (
         ("accessibility_needs", data.accessibility_needs),
@@ -82,7 +84,7 @@ def _clean(data: DelegateInput) -> dict:
     ):
         value = (value or "").strip()
         if len(value) > NEEDS_MAX:
-            raise RsvpError(f"Use at most {NEEDS_MAX:,} characters.", name_)
+            raise InputError(f"Use at most {NEEDS_MAX:,} characters.", name_)
         needs[name_] = value
     return {
         "name": name,
@@ -98,7 +100,7 @@ def _clean(data: DelegateInput) -> dict:
 def _check_may_name(invitation: Invitation, answerer: Answerer) -> None:
     check_open(invitation, answerer)
     if invitation.status not in NAMING_STATUSES:
-        raise RsvpError("Accept the invitation (or answer tentatively) before naming delegates.")
+        raise InputError("Accept the invitation (or answer tentatively) before naming delegates.")
 
 
 def _confirmed_count(session: Session, invitation: Invitation) -> int:
@@ -118,8 +120,8 @@ def _same_address(session: Session, invitation: Invitation, normalized: str) -> 
     )
 
 
-def _duplicate(email: str) -> RsvpError:
-    return RsvpError(f"{email} is already named as a delegate.", "email")
+def _duplicate(email: str) -> InputError:
+    return InputError(f"{email} is already named as a delegate.", "email")
 
 
 def _one_head(session: Session, invitation: Invitation, head: Delegate) -> None:
@@ -140,14 +142,15 @@ def seats_full_message(quota: int) -> str:
 
 
 def add(
-    session: Session, invitation: Invitation, data: DelegateInput, answerer: Answerer
+    session: Session, principal: Principal, invitation: Invitation, data: DelegateInput
 ) -> Delegate:
     """Name a delegate within the quota; they receive their confirmation and calendar file."""
+    answerer = acting_answerer(principal, invitation)
     values = _clean(data)
     invitation = lock_invitation(session, invitation)
     _check_may_name(invitation, answerer)
     if _confirmed_count(session, invitation) >= invitation.seat_quota:
-        raise RsvpError(seats_full_message(invitation.seat_quota))
+        raise InputError(seats_full_message(invitation.seat_quota))
     delegate = _same_address(session, invitation, values["email_normalized"])
     if delegate is not None and delegate.status == DelegateStatus.CONFIRMED:
         raise _duplicate(values["email"])
@@ -202,28 +205,29 @@ def _mail_for_update(delegate: Delegate, values: dict) -> list[str]:
 
 def update(
     session: Session,
+    principal: Principal,
     invitation: Invitation,
     delegate: Delegate,
     data: DelegateInput,
-    answerer: Answerer,
 ) -> bool:
     """Change a delegate's details; answer whether anything changed.
 
     A new attendance mode sends them an updated calendar invitation; a corrected address
     sends a cancellation to the old one and the invitation to the new one.
     """
+    answerer = acting_answerer(principal, invitation)
     values = _clean(data)
     invitation = lock_invitation(session, invitation)
     _check_may_name(invitation, answerer)
     session.refresh(delegate)
     if delegate.status != DelegateStatus.CONFIRMED:
-        raise RsvpError("This delegate has been removed.")
+        raise InputError("This delegate has been removed.")
     if values["email_normalized"] != delegate.email_normalized:
         other = _same_address(session, invitation, values["email_normalized"])
         if other is not None and other.status == DelegateStatus.CONFIRMED:
             raise _duplicate(values["email"])
         if other is not None:
-            raise RsvpError(
+            raise InputError(
                 f"{values['email']} was named earlier and removed: add them again instead.",
                 "email",
             )
@@ -257,14 +261,15 @@ def update(
 
 
 def cancel(
-    session: Session, invitation: Invitation, delegate: Delegate, answerer: Answerer
+    session: Session, principal: Principal, invitation: Invitation, delegate: Delegate
 ) -> None:
     """Remove a delegate (kept as cancelled); they receive a calendar cancellation."""
+    answerer = acting_answerer(principal, invitation)
     invitation = lock_invitation(session, invitation)
     check_open(invitation, answerer)
     session.refresh(delegate)
     if delegate.status != DelegateStatus.CONFIRMED:
-        raise RsvpError("This delegate has already been removed.")
+        raise InputError("This delegate has already been removed.")
     check_mail_allowance(session, invitation, [delegate.email], answerer)
     delegate.status = DelegateStatus.CANCELLED
     delegate.is_head = False

@@ -1,42 +1,27 @@
-"""Organisers' actions that email invitees: send, remind, withdraw, new links, change notices.
+"""The team's actions that email invitees: send, remind, withdraw, new links; their progress.
 
 Each action is one transaction; its emails share a batch whose delivery the progress page shows.
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 
-from ..db import get_session
-from ..models import Convening, Invitation
-from ..permissions import Action, guard
-from . import batches, notify, sending, withdrawal
-from .manage import InvitationError
-from .manage_forms import TickedForm
-from .manage_views import CONVENING, INVITATION, actor, render_manage
-from .views import blueprint
+from ...db import get_session
+from ...models import Convening, Invitation
+from ...permissions import Action, guard
+from ...principal import current_principal
+from ...view_helpers import run_service
+from ..blueprint import blueprint
+from . import batches, sending, withdrawal
+from .forms import TickedForm
+from .view_helpers import CONVENING, INVITATION, after_action, plural, refusal_parts, render_manage
 
 BATCH = "/convenings/<id:convening_id>/invitations/batches/<string(length=16):batch>"
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def _after(convening_id: int, outcome: batches.Outcome, done: str):
-    """Say what happened and show the delivery of the emails queued, if any."""
-    parts = [done]
-    if outcome.skipped:
-        parts.append(f"Left alone: {', '.join(outcome.skipped)}.")
-    if outcome.unreachable:
-        parts.append(f"No email address to tell: {', '.join(outcome.unreachable)}.")
-    flash(" ".join(parts), "success")
-    if outcome.batch and outcome.emails:
-        return redirect(url_for(".batch_progress", convening_id=convening_id, batch=outcome.batch))
-    return redirect(url_for(".manage", convening_id=convening_id))
-
-
 def _bulk(convening: Convening, action, describe, needs_choice: str | None = None):
+    """Run ``action`` on the ticked invitations (or every one it fits) and say what it did."""
     ticked = TickedForm()
     if not ticked.validate():
         problem = " ".join(ticked.invitation.errors) or "Reload the page and try again."
@@ -48,18 +33,15 @@ def _bulk(convening: Convening, action, describe, needs_choice: str | None = Non
     if ids == []:
         flash("Tick at least one invitation, or use the button that acts on all of them.", "error")
         return redirect(url_for(".manage", convening_id=convening.id))
-    session = get_session()
     convening_id = convening.id
-    try:
-        outcome = action(session, actor(), convening, ids)
-        session.commit()
-    except batches.SendError as error:
-        session.rollback()
-        if error.problems:
-            return render_manage(convening, error.message, error.problems, 400)
-        flash(error.message, "error")
-        return redirect(url_for(".manage", convening_id=convening_id))
-    return _after(convening_id, outcome, describe(outcome))
+    outcome = run_service(lambda session: action(session, current_principal(), convening, ids))
+    if outcome.ok:
+        return after_action(convening_id, outcome.result, describe(outcome.result))
+    problem, problems = refusal_parts(outcome.error)
+    if problems:
+        return render_manage(convening, problem, problems, outcome.status)
+    flash(problem or outcome.problem, "error")
+    return redirect(url_for(".manage", convening_id=convening_id))
 
 
 @blueprint.route("/convenings/<id:convening_id>/invitations/send", methods=["POST"])
@@ -69,7 +51,7 @@ def send(convening: Convening):
     return _bulk(
         convening,
         sending.send_invitations,
-        lambda outcome: f"{_plural(len(outcome.done), 'invitation')} sent.",
+        lambda outcome: f"{plural(len(outcome.done), 'invitation')} sent.",
     )
 
 
@@ -80,7 +62,7 @@ def remind(convening: Convening):
     return _bulk(
         convening,
         sending.remind,
-        lambda outcome: f"{_plural(len(outcome.done), 'reminder')} sent, each with a new link.",
+        lambda outcome: f"{plural(len(outcome.done), 'reminder')} sent, each with a new link.",
     )
 
 
@@ -91,26 +73,18 @@ def withdraw(convening: Convening):
     return _bulk(
         convening,
         withdrawal.withdraw,
-        lambda outcome: f"{_plural(len(outcome.done), 'invitation')} withdrawn.",
+        lambda outcome: f"{plural(len(outcome.done), 'invitation')} withdrawn.",
         needs_choice="Tick the invitations to withdraw.",
     )
 
 
 def _one(invitation: Invitation, act, done: str):
-    session = get_session()
+    """Run ``act(session, principal)`` on one invitation and return to its page."""
     invitation_id, convening_id = invitation.id, invitation.convening_id
-    try:
-        outcome = act(session)
-        session.commit()
-    except batches.SendError as error:
-        session.rollback()
-        flash(" ".join([error.message, *error.problems]), "error")
-    except InvitationError as error:
-        session.rollback()
-        flash(str(error), "error")
-    else:
-        if outcome is not None:
-            return _after(convening_id, outcome, done)
+    outcome = run_service(lambda session: act(session, current_principal()), flash_refusal=True)
+    if outcome.ok:
+        if outcome.result is not None:
+            return after_action(convening_id, outcome.result, done)
         flash(done, "success")
     return redirect(url_for(".edit_invitation", invitation_id=invitation_id))
 
@@ -121,8 +95,8 @@ def withdraw_invitation(invitation: Invitation):
     """Withdraw one invitation: its link stops working and its calendar event is cancelled."""
     return _one(
         invitation,
-        lambda session: withdrawal.withdraw(
-            session, actor(), invitation.convening, [invitation.id]
+        lambda session, principal: withdrawal.withdraw(
+            session, principal, invitation.convening, [invitation.id]
         ),
         f"The invitation of {invitation.organisation.name} is withdrawn.",
     )
@@ -134,7 +108,7 @@ def resend(invitation: Invitation):
     """Email the invitation again with a new link; the earlier link stops working."""
     return _one(
         invitation,
-        lambda session: sending.resend(session, actor(), invitation),
+        lambda session, principal: sending.resend(session, principal, invitation),
         f"The invitation of {invitation.organisation.name} is sent again with a new link.",
     )
 
@@ -145,7 +119,7 @@ def revoke_link(invitation: Invitation):
     """Stop the invitation's link working, without sending anything."""
     return _one(
         invitation,
-        lambda session: sending.revoke(session, actor(), invitation),
+        lambda session, principal: sending.revoke(session, principal, invitation),
         "The link no longer works. Issue a new one when the focal point needs it.",
     )
 
@@ -156,7 +130,7 @@ def reissue_link(invitation: Invitation):
     """Issue a new link and email it to the focal point."""
     return _one(
         invitation,
-        lambda session: sending.resend(session, actor(), invitation, reason="reissue"),
+        lambda session, principal: sending.resend(session, principal, invitation, "reissue"),
         f"A new link is on its way to the focal point of {invitation.organisation.name}.",
     )
 
@@ -187,45 +161,3 @@ def batch_progress(convening: Convening, batch: str):
 def batch_progress_json(convening: Convening, batch: str):
     """The batch's delivery counts, for scripts."""
     return jsonify({"batch": batch, **_progress(convening, batch).as_dict()})
-
-
-# --- Change notifications ----------------------------------------------------------------------
-
-
-def _based_on(raw: str | None) -> int | None:
-    """The calendar sequence the notice page showed; -1 (never current) when it is garbled."""
-    if raw is None:
-        return None
-    raw = raw.strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else -1
-
-
-@blueprint.route("/convenings/<id:convening_id>/invitations/notify", methods=["GET", "POST"])
-@guard(Action.EDIT_CONVENING, CONVENING)
-def notify_change(convening: Convening):
-    """Tell everyone invited that the time, place or status changed (updated calendar event)."""
-    session = get_session()
-    if request.method == "POST":
-        convening_id = convening.id
-        try:
-            outcome = notify.notify_change(
-                session, actor(), convening, based_on=_based_on(request.form.get("based_on"))
-            )
-            session.commit()
-        except batches.SendError as error:
-            session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for(".notify_change", convening_id=convening_id))
-        return _after(convening_id, outcome, f"{_plural(outcome.emails, 'email')} on their way.")
-    problem = None
-    try:
-        notify.check_can_notify(convening)
-    except batches.SendError as error:
-        problem = error.message
-    return render_template(
-        "invitations/manage/notify.html",
-        convening=convening,
-        changes=notify.pending_changes(session, convening),
-        audience=notify.audience(session, convening),
-        problem=problem,
-    )

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from .. import audit
-from ..calendar import ics
-from ..models import (
+from ...calendar import ics
+from ...models import (
     PARTICIPATING_STATUSES,
     Convening,
     ConveningStatus,
@@ -18,9 +17,11 @@ from ..models import (
     User,
     utcnow,
 )
-from . import links
-from .batches import Outcome, SendError, new_batch, queue_calendar_email
-from .errors import InvitationError
+from ...principal import Principal
+from ...service import InputError
+from .. import links
+from .batches import Outcome, new_batch, queue_calendar_email
+from .rules import record
 
 PARTSTATS = {
     InvitationStatus.ACCEPTED: ics.PARTSTAT_ACCEPTED,
@@ -42,25 +43,38 @@ SUBJECTS = {
 def check_can_send(convening: Convening) -> None:
     """Invitations go out only for a published convening that has not ended."""
     if convening.status == ConveningStatus.DRAFT:
-        raise SendError("This convening is still a draft: publish it before sending invitations.")
+        raise InputError("This convening is still a draft: publish it before sending invitations.")
     if convening.status == ConveningStatus.CANCELLED:
-        raise SendError("This convening is cancelled: no invitation can be sent for it.")
+        raise InputError("This convening is cancelled: no invitation can be sent for it.")
     if convening.status == ConveningStatus.CONCLUDED or convening.ends_at <= utcnow():
-        raise SendError("This convening has ended: no invitation can be sent for it.")
+        raise InputError("This convening has ended: no invitation can be sent for it.")
 
 
-def problems_of(invitations: Iterable[Invitation]) -> list[str]:
-    """Why each invitation cannot be emailed: no focal point, or one without an address."""
-    problems = []
+def invitation_key(invitation: Invitation) -> str:
+    """The key of a refusal's message about one invitation of those an action was given."""
+    return f"invitation-{invitation.id}"
+
+
+def check_reachable(invitations: Iterable[Invitation], nothing_sent: str) -> None:
+    """Refuse, sending nothing, unless every invitation's focal point can be emailed.
+
+    The refusal says ``nothing_sent`` for the whole action (under ""), then why each
+    invitation stopped it (under ``invitation_key``).
+    """
+    problems = {}
     for invitation in invitations:
         contact, name = invitation.focal_point, invitation.organisation.name
         if contact is None:
-            problems.append(f"{name}: choose a focal point.")
+            problem = f"{name}: choose a focal point."
         elif contact.is_archived:
-            problems.append(f"{name}: the focal point {contact.name} is archived; choose another.")
+            problem = f"{name}: the focal point {contact.name} is archived; choose another."
         elif not contact.email:
-            problems.append(f"{name}: the focal point {contact.name} has no email address.")
-    return problems
+            problem = f"{name}: the focal point {contact.name} has no email address."
+        else:
+            continue
+        problems[invitation_key(invitation)] = problem
+    if problems:
+        raise InputError({"": nothing_sent, **problems})
 
 
 def _queue_invitation(
@@ -97,18 +111,6 @@ def _queue_invitation(
     )
 
 
-def record(session: Session, actor: User, action: str, invitation: Invitation, changes: dict):
-    audit.record(
-        session,
-        actor,
-        action,
-        invitation,
-        changes=changes,
-        convening_id=invitation.convening_id,
-        label=f"Invitation of {invitation.organisation.name}",
-    )
-
-
 def chosen_invitations(
     session: Session, convening: Convening, ids: list[int] | None, delegates: bool = False
 ) -> list[Invitation]:
@@ -137,7 +139,7 @@ def eligible(
     fit = [invitation for invitation in invitations if invitation.status in wanted]
     skipped = [i.organisation.name for i in invitations if i.status not in wanted]
     if not fit:
-        raise SendError(nothing)
+        raise InputError(nothing)
     return fit, skipped
 
 
@@ -145,9 +147,10 @@ def eligible(
 
 
 def send_invitations(
-    session: Session, actor: User, convening: Convening, ids: list[int] | None = None
+    session: Session, principal: Principal, convening: Convening, ids: list[int] | None = None
 ) -> Outcome:
     """Send the drafts (those ticked, or all): a link, an email and a calendar invitation each."""
+    actor = principal.user
     check_can_send(convening)
     drafts, skipped = eligible(
         chosen_invitations(session, convening, ids),
@@ -156,9 +159,7 @@ def send_invitations(
         if ids is not None
         else "There are no draft invitations to send.",
     )
-    problems = problems_of(drafts)
-    if problems:
-        raise SendError("Nothing was sent. Fix these invitations first:", problems)
+    check_reachable(drafts, "Nothing was sent. Fix these invitations first:")
     outcome = Outcome(batch=new_batch(), skipped=skipped)
     now = utcnow()
     for invitation in drafts:
@@ -178,9 +179,10 @@ def send_invitations(
 
 
 def remind(
-    session: Session, actor: User, convening: Convening, ids: list[int] | None = None
+    session: Session, principal: Principal, convening: Convening, ids: list[int] | None = None
 ) -> Outcome:
     """Remind those who have not answered; each gets a new link that replaces the old one."""
+    actor = principal.user
     check_can_send(convening)
     waiting, skipped = eligible(
         chosen_invitations(session, convening, ids),
@@ -189,9 +191,7 @@ def remind(
         if ids is not None
         else "Nobody is waiting to answer: there is nobody to remind.",
     )
-    problems = problems_of(waiting)
-    if problems:
-        raise SendError("No reminder was sent. Fix these invitations first:", problems)
+    check_reachable(waiting, "No reminder was sent. Fix these invitations first:")
     outcome = Outcome(batch=new_batch(), skipped=skipped)
     now = utcnow()
     for invitation in waiting:
@@ -212,19 +212,18 @@ def remind(
 
 
 def resend(
-    session: Session, actor: User, invitation: Invitation, reason: str = "resend"
+    session: Session, principal: Principal, invitation: Invitation, reason: str = "resend"
 ) -> Outcome:
     """Email a sent or answered invitation again with a new link (same calendar event)."""
+    actor = principal.user
     check_can_send(invitation.convening)
     if invitation.status not in PARTICIPATING_STATUSES:
-        raise SendError(
+        raise InputError(
             "This invitation is withdrawn."
             if invitation.status == InvitationStatus.WITHDRAWN
             else "This invitation is still a draft: send it instead."
         )
-    problems = problems_of([invitation])
-    if problems:
-        raise SendError("Nothing was sent.", problems)
+    check_reachable([invitation], "Nothing was sent.")
     outcome = Outcome(batch=new_batch(), emails=1, done=[invitation.organisation.name])
     raw = links.issue_link(invitation)
     _queue_invitation(session, invitation, raw, actor, outcome.batch, reason)
@@ -236,7 +235,7 @@ def resend(
 def link_to_new_focal_point(session: Session, actor: User, invitation: Invitation) -> Outcome:
     """Email the invitation's new focal point a link of their own (the caller revoked the old).
 
-    Raises SendError, sending nothing, when the convening takes no invitations now.
+    Raises InputError, sending nothing, when the convening takes no invitations now.
     """
     check_can_send(invitation.convening)
     outcome = Outcome(batch=new_batch(), emails=1, done=[invitation.organisation.name])
@@ -248,9 +247,15 @@ def link_to_new_focal_point(session: Session, actor: User, invitation: Invitatio
     return outcome
 
 
-def revoke(session: Session, actor: User, invitation: Invitation) -> None:
+def revoke(session: Session, principal: Principal, invitation: Invitation) -> None:
     """Stop the invitation's link working; nothing is sent."""
     if invitation.token_hash is None:
-        raise InvitationError("This invitation has no working link.")
+        raise InputError("This invitation has no working link.")
     links.revoke_link(invitation)
-    record(session, actor, "invitation.link_revoked", invitation, {"link": ["working", "revoked"]})
+    record(
+        session,
+        principal.user,
+        "invitation.link_revoked",
+        invitation,
+        {"link": ["working", "revoked"]},
+    )

@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length, Optional
 
-from ..form_fields import options
-from ..models import InvitationStatus, OrganisationKind
+from ...form_fields import options
+from ...models import InvitationStatus, OrganisationKind
 from .board import SEARCH_MAX, STATUS_ORDER, BoardFilters
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
-from ..models import (
+from ...models import (
     AttendanceMode,
     Convening,
     Delegate,
@@ -16,7 +16,7 @@ from ..models import (
     Invitation,
     Organisation,
 )
-from ..timezones import utc_to_local
+from ...timezones import utc_to_local
 from .board import SEATED_STATUSES
 
 

@@ -1,7 +1,7 @@
 """Withdrawing invitations: links stop working and calendars receive a cancellation.
 
 A withdrawn organisation is no longer invited in every sense: its delegates are cancelled
-exactly as when it declines (``rsvp.cancel_delegates``), so they stop counting against the
+exactly as when it declines (``answers.cancel_delegates``), so they stop counting against the
 quota and stop granting access, and inviting it again starts a fresh round.
 """
 
@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..calendar import ics
-from ..models import Convening, Invitation, InvitationStatus, User
-from ..urls import external_url
-from . import delegate_mail, links, rsvp
-from .batches import Outcome, SendError, new_batch, queue_calendar_email
-from .sending import chosen_invitations, eligible, record
+from ...calendar import ics
+from ...models import Convening, Invitation, InvitationStatus
+from ...principal import Principal
+from ...service import InputError
+from ...urls import external_url
+from .. import links
+from ..answering import answers, delegate_mail
+from .batches import Outcome, new_batch, queue_calendar_email
+from .rules import record
+from .sending import chosen_invitations, eligible
 
 
 def _queue_cancellation(
@@ -54,10 +58,12 @@ def _queue_cancellation(
     )
 
 
-def withdraw(session: Session, actor: User, convening: Convening, ids: list[int]) -> Outcome:
+def withdraw(
+    session: Session, principal: Principal, convening: Convening, ids: list[int]
+) -> Outcome:
     """Withdraw the ticked invitations: links stop working, calendars get a cancellation."""
     if not ids:
-        raise SendError("Tick the invitations to withdraw.")
+        raise InputError("Tick the invitations to withdraw.")
     chosen, skipped = eligible(
         chosen_invitations(session, convening, ids, delegates=True),
         [status for status in InvitationStatus if status != InvitationStatus.WITHDRAWN],
@@ -66,19 +72,19 @@ def withdraw(session: Session, actor: User, convening: Convening, ids: list[int]
     outcome = Outcome(batch=new_batch(), skipped=skipped)
     for invitation in chosen:
         before = invitation.status
-        named = rsvp.named_delegates(session, invitation)
+        named = answers.named_delegates(session, invitation)
         invitation.status = InvitationStatus.WITHDRAWN
         links.revoke_link(invitation)
         if before != InvitationStatus.DRAFT:
             _tell_focal_point(session, invitation, outcome)
-        rsvp.cancel_delegates(
+        answers.cancel_delegates(
             session, invitation, named, delegate_mail.WITHDRAWN, batch=outcome.batch
         )
         outcome.emails += len(named)
         changes = {"status": [before.value, InvitationStatus.WITHDRAWN.value]}
         if named:
-            changes["cancelled_delegates"] = rsvp.cancelled_names(named)
-        record(session, actor, "invitation.withdrawn", invitation, changes)
+            changes["cancelled_delegates"] = answers.cancelled_names(named)
+        record(session, principal.user, "invitation.withdrawn", invitation, changes)
         outcome.done.append(invitation.organisation.name)
     if not outcome.emails:
         outcome.batch = None

@@ -1,63 +1,32 @@
-"""Organisers' pages for a convening's invitations: the list, inviting, editing one.
+"""The team's pages for a convening's invitations: the list, inviting, editing one.
 
-Sending, reminders, withdrawals and change notifications are in ``sending_views``.
+Sending, reminders, withdrawals and their progress are in ``sending_views``, change
+notifications in ``notify_views``.
 """
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth import current_actor as actor
-from ..db import get_session
-from ..directory import queries as directory_queries
-from ..directory import rules
-from ..form_fields import grouped_options, options
-from ..models import Convening, Invitation, InvitationStatus, OrganisationKind
-from ..permissions import Action, guard, load
-from ..view_helpers import attach_errors
-from . import links, manage_queries, notify
-from . import manage as inviting
-from .manage import InvitationError
-from .manage_forms import (
+from ...db import get_session
+from ...directory import queries as directory_queries
+from ...directory import rules
+from ...form_fields import grouped_options, options
+from ...models import Convening, Invitation, OrganisationKind
+from ...permissions import Action, guard
+from ...principal import current_principal
+from ...view_helpers import run_service
+from .. import links
+from ..blueprint import blueprint
+from . import editing, inviting, queries
+from .forms import (
     BulkFilterForm,
     BulkInviteForm,
     InvitationForm,
     InviteForm,
     NewOrganisationInviteForm,
 )
-from .views import blueprint
-
-CONVENING = load(Convening, "convening_id", "convening")
-INVITATION = load(
-    Invitation, "invitation_id", "invitation", judged_by=lambda invitation: invitation.convening
-)
-
-
-def status_code() -> int:
-    return 400 if request.method == "POST" else 200
-
-
-def render_manage(convening: Convening, problem: str | None = None, problems=(), code=200):
-    """The invitations page; also re-rendered (400) when a bulk action is refused."""
-    session = get_session()
-    wanted = request.args.get("status", "")
-    status = InvitationStatus(wanted) if wanted in InvitationStatus._value2member_map_ else None
-    counts = manage_queries.status_counts(session, convening)
-    return render_template(
-        "invitations/manage/index.html",
-        convening=convening,
-        invitations=manage_queries.invitations_for_page(session, convening, status),
-        counts=counts,
-        total=sum(counts.values()),
-        drafts=counts[InvitationStatus.DRAFT],
-        waiting=counts[InvitationStatus.SENT],
-        status=status,
-        statuses=list(InvitationStatus),
-        changes=notify.pending_changes(session, convening),
-        problem=problem,
-        problems=list(problems),
-    ), code
+from .view_helpers import CONVENING, INVITATION, render_manage, status_code
 
 
 @blueprint.route("/convenings/<id:convening_id>/invitations")
@@ -71,7 +40,7 @@ def manage(convening: Convening):
 
 
 def _prepare_invite(form: InviteForm, convening: Convening) -> bool:
-    organisations = manage_queries.invitable_organisations(get_session(), convening)
+    organisations = queries.invitable_organisations(get_session(), convening)
     form.organisation_id.choices = options(
         [("", "Choose an organisation")] + [(str(o.id), o.name) for o in organisations]
     )
@@ -79,7 +48,7 @@ def _prepare_invite(form: InviteForm, convening: Convening) -> bool:
         ("", "Choose later"),
         [
             (str(contact_id), label, group)
-            for contact_id, label, group in manage_queries.contact_choices(organisations)
+            for contact_id, label, group in queries.contact_choices(organisations)
         ],
     )
     return bool(organisations)
@@ -93,26 +62,24 @@ def invite(convening: Convening):
     any_left = _prepare_invite(form, convening)
     problem = None
     if form.validate_on_submit():
-        session = get_session()
         convening_id = convening.id
-        try:
-            invitation = inviting.invite_organisation(
+        outcome = run_service(
+            lambda session: inviting.invite_organisation(
                 session,
-                actor(),
+                current_principal(),
                 convening,
                 organisation_id=form.organisation_id.data,
                 seat_quota=form.seat_quota.data,
                 focal_point_id=form.focal_point_id.data,
                 note=form.note.data or "",
-            )
-            name = invitation.organisation.name
-            session.commit()
-        except InvitationError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
+            ),
+            form,
+        )
+        if outcome.ok:
+            name = outcome.result.organisation.name
             flash(f"{name} is invited as a draft: nothing is sent until you send it.", "success")
             return redirect(url_for(".manage", convening_id=convening_id))
+        problem = outcome.problem
     return render_template(
         "invitations/manage/invite.html",
         convening=convening,
@@ -122,13 +89,13 @@ def invite(convening: Convening):
     ), status_code()
 
 
-def _criteria(kind: str | None, sector: str | None, country: str | None) -> inviting.Criteria:
+def _criteria(kind: str | None, sector: str | None, country: str | None) -> queries.Criteria:
     """Filters as asked for; values that mean nothing are ignored."""
     try:
         country_code = rules.clean_country(country)
     except rules.InvalidValue:
         country_code = None
-    return inviting.Criteria(
+    return queries.Criteria(
         kind=OrganisationKind(kind) if kind in OrganisationKind._value2member_map_ else None,
         sector=(sector or "").strip()[: rules.SECTOR_MAX],
         country=country_code,
@@ -153,26 +120,25 @@ def invite_bulk(convening: Convening):
     problem = None
     if request.method == "POST" and confirm.validate_on_submit():
         convening_id = convening.id
-        try:
-            created = inviting.invite_matching(
-                session, actor(), convening, criteria, confirm.seat_quota.data
-            )
-            session.commit()
-        except InvitationError as error:
-            session.rollback()
-            problem = attach_errors(confirm, error.errors)
-        else:
+        outcome = run_service(
+            lambda session: inviting.invite_matching(
+                session, current_principal(), convening, criteria, confirm.seat_quota.data
+            ),
+            confirm,
+        )
+        if outcome.ok:
             flash(
-                f"{len(created)} organisations are invited as drafts: "
+                f"{len(outcome.result)} organisations are invited as drafts: "
                 "nothing is sent until you send them.",
                 "success",
             )
             return redirect(url_for(".manage", convening_id=convening_id, status="draft"))
+        problem = outcome.problem
     for name in ("kind", "sector", "country"):
         confirm[name].data = filters[name].data or ""
     match = None
     if not criteria.is_empty:
-        match = manage_queries.match_organisations(session, convening, criteria)
+        match = queries.match_organisations(session, convening, criteria)
     return render_template(
         "invitations/manage/bulk.html",
         convening=convening,
@@ -193,26 +159,24 @@ def invite_new_organisation(convening: Convening):
     form = NewOrganisationInviteForm()
     problem = None
     if form.validate_on_submit():
-        session = get_session()
         convening_id = convening.id
-        try:
-            invitation = inviting.invite_new_organisation(
+        outcome = run_service(
+            lambda session: inviting.invite_new_organisation(
                 session,
-                actor(),
+                current_principal(),
                 convening,
                 organisation=form.organisation_values(),
                 contact=form.contact_values(),
                 seat_quota=form.seat_quota.data,
                 note=form.note.data or "",
-            )
-            name = invitation.organisation.name
-            session.commit()
-        except InvitationError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
+            ),
+            form,
+        )
+        if outcome.ok:
+            name = outcome.result.organisation.name
             flash(f"{name} is added to the directory and invited as a draft.", "success")
             return redirect(url_for(".manage", convening_id=convening_id))
+        problem = outcome.problem
     return render_template(
         "invitations/manage/new_organisation.html",
         convening=convening,
@@ -224,7 +188,7 @@ def invite_new_organisation(convening: Convening):
 # --- One invitation ----------------------------------------------------------------------------
 
 
-def _updated_message(name: str, updated: inviting.Updated) -> str:
+def _updated_message(name: str, updated: editing.Updated) -> str:
     if not updated.changes:
         return "Nothing was changed."
     parts = [f"The invitation of {name} is updated."]
@@ -247,7 +211,7 @@ def render_invitation(invitation: Invitation, form: InvitationForm, problem=None
     if current is not None and current not in contacts:
         contacts.append(current)
     form.focal_point_id.choices = options(
-        [("", "None yet")] + [(str(c.id), manage_queries.contact_label(c)) for c in contacts]
+        [("", "None yet")] + [(str(c.id), queries.contact_label(c)) for c in contacts]
     )
     return render_template(
         "invitations/manage/invitation.html",
@@ -276,31 +240,21 @@ def edit_invitation(invitation: Invitation):
     form = InvitationForm()
     problem, code = None, 400
     if form.validate():
-        session = get_session()
         invitation_id, name = invitation.id, invitation.organisation.name
-        try:
-            updated = inviting.update_invitation(
+        outcome = run_service(
+            lambda session: editing.update_invitation(
                 session,
-                actor(),
+                current_principal(),
                 invitation,
                 seat_quota=form.seat_quota.data,
                 focal_point_id=form.focal_point_id.data,
                 note=form.note.data or "",
                 expected_version=form.expected_version(),
-            )
-            session.commit()
-        except StaleDataError:
-            session.rollback()
-            problem, code = inviting.STALE_MESSAGE, 409
-        except InvitationError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-            code = 409 if problem == inviting.STALE_MESSAGE else 400
-        else:
-            flash(_updated_message(name, updated), "success")
+            ),
+            form,
+        )
+        if outcome.ok:
+            flash(_updated_message(name, outcome.result), "success")
             return redirect(url_for(".edit_invitation", invitation_id=invitation_id))
+        problem, code = outcome.problem, outcome.status
     return render_invitation(invitation, form, problem, code)
-
-
-# Sending, reminders, withdrawals, progress and change notifications.
-from . import sending_views  # noqa: E402, F401

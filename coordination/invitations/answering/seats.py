@@ -6,8 +6,8 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit, mail
-from ..models import (
+from ... import audit, mail
+from ...models import (
     Convening,
     Invitation,
     InvitationStatus,
@@ -16,8 +16,10 @@ from ..models import (
     TeamRole,
     User,
 )
-from ..urls import external_url
-from .rsvp import STALE_MESSAGE, Answerer, RsvpError, check_open, lock_invitation, record
+from ...principal import Principal
+from ...service import InputError, StaleError
+from ...urls import external_url
+from .answers import acting_answerer, check_open, lock_invitation, record
 
 MAX_EXTRA_SEATS = 50
 REASON_MAX = 2000
@@ -47,26 +49,27 @@ def pending_message(invitation: Invitation) -> str:
 
 
 def request_seats(
-    session: Session, invitation: Invitation, answerer: Answerer, seats: int, reason: str
+    session: Session, principal: Principal, invitation: Invitation, seats: int, reason: str
 ) -> None:
     """Ask the organisers for more seats; they are told by email and approve or refuse.
 
     One request waits at a time: another is refused until the organisers have decided.
     """
+    answerer = acting_answerer(principal, invitation)
     reason = (reason or "").strip()
     if not 1 <= seats <= MAX_EXTRA_SEATS:
-        raise RsvpError(f"Ask for between 1 and {MAX_EXTRA_SEATS} more seats.", "seats")
+        raise InputError(f"Ask for between 1 and {MAX_EXTRA_SEATS} more seats.", "seats")
     if not reason:
-        raise RsvpError("Say why your organisation needs more seats.", "reason")
+        raise InputError("Say why your organisation needs more seats.", "reason")
     if len(reason) > REASON_MAX:
-        raise RsvpError(f"Use at most {REASON_MAX:,} characters.", "reason")
+        raise InputError(f"Use at most {REASON_MAX:,} characters.", "reason")
     invitation = lock_invitation(session, invitation)
     check_open(invitation, answerer)
     if invitation.status == InvitationStatus.DECLINED:
-        raise RsvpError("Your organisation has declined; accept first to ask for more seats.")
+        raise InputError("Your organisation has declined; accept first to ask for more seats.")
     if invitation.extra_seats_status == SeatRequestStatus.PENDING:
         # Each request emails every organiser: one waiting at a time keeps that from repeating.
-        raise RsvpError(pending_message(invitation))
+        raise InputError(pending_message(invitation))
     before = audit.snapshot(
         invitation, ("extra_seats_requested", "extra_seats_status", "extra_seats_reason")
     )
@@ -103,7 +106,7 @@ def request_seats(
 
 def decide_seats(
     session: Session,
-    actor: User,
+    principal: Principal,
     invitation: Invitation,
     approve: bool,
     *,
@@ -116,9 +119,9 @@ def decide_seats(
     """
     invitation = lock_invitation(session, invitation)
     if version is not None and version != invitation.version:
-        raise RsvpError(STALE_MESSAGE)
+        raise StaleError()
     if invitation.extra_seats_status != SeatRequestStatus.PENDING:
-        raise RsvpError("There is no request for more seats waiting for a decision.")
+        raise InputError("There is no request for more seats waiting for a decision.")
     before = audit.snapshot(invitation, ("seat_quota", "extra_seats_status"))
     if approve:
         invitation.seat_quota += invitation.extra_seats_requested
@@ -129,7 +132,7 @@ def decide_seats(
     after = audit.snapshot(invitation, before.keys())
     audit.record(
         session,
-        actor,
+        principal.user,
         "invitation.seats_approved" if approve else "invitation.seats_refused",
         invitation,
         changes={

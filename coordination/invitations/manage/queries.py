@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..models import (
+from ...models import (
     Contact,
     Convening,
     Invitation,

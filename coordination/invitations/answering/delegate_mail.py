@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy.orm import Session
 
-from .. import mail
-from ..calendar import ics
-from ..models import ConveningStatus, Delegate, Invitation, InvitationStatus
-from ..urls import external_url
+from ... import mail
+from ...calendar import ics
+from ...models import ConveningStatus, Delegate, Invitation, InvitationStatus
+from ...urls import external_url
 from . import mail_limits
 
 CONFIRMED = "confirmed"

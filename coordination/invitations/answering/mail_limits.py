@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import DelegateMail, Invitation, utcnow
+from ...models import DelegateMail, Invitation, utcnow
 
 WINDOW = timedelta(hours=1)
 

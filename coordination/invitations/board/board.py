@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from ..models import (
+from ...models import (
     Convening,
     Invitation,
     InvitationStatus,

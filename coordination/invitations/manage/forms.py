@@ -13,11 +13,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
-from ..directory import rules
-from ..directory.forms import at_most
-from ..form_fields import IdField, IdsField, options
-from ..models import OrganisationKind
-from .manage import DEFAULT_QUOTA, NOTE_MAX, QUOTA_MAX
+from ...directory import rules
+from ...directory.forms import at_most
+from ...form_fields import IdField, IdsField, options
+from ...models import OrganisationKind
+from .rules import DEFAULT_QUOTA, NOTE_MAX, QUOTA_MAX
 
 QUOTA_MESSAGE = f"Offer between 1 and {QUOTA_MAX} seats."
 FOCAL_POINT_MESSAGE = "Choose a contact from the list."
