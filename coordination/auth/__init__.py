@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager
 from sqlalchemy.orm import joinedload
 
 from ..db import get_session
@@ -29,8 +29,3 @@ def load_user(identifier: str) -> User | None:
     if user is None or not user.active or user.session_token != token:
         return None
     return user
-
-
-def current_actor() -> User:
-    """The signed-in user as a model object, for services that record who acted."""
-    return current_user._get_current_object()
