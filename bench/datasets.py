@@ -40,6 +40,7 @@ from coordination.models import (
     TeamRole,
     User,
 )
+from coordination.principal import load_principal
 
 BENCH_PASSWORD = "benchmark password"  # noqa: S105 - generated test data
 SECTORS = ["Technology", "Social media", "Film", "Advertising", "Community", "Diplomacy"]
@@ -190,7 +191,7 @@ def _fill_convening(session, organiser, convening, invited, index: int) -> None:
             )
         )
     session.flush()
-    publish(session, organiser, convening)
+    publish(session, load_principal(session, organiser), convening)
     _add_documents(session, organiser, convening, invited)
     _add_actions(session, organiser, convening, invited, index)
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, request
-from sqlalchemy.orm.exc import StaleDataError
 
-from ..db import get_session
 from ..models import AgendaItem, Convening
 from ..permissions import Action, guard, load
+from ..principal import current_principal
+from ..view_helpers import run_service
 from . import services
+from .blueprint import blueprint
 from .forms import ORDER_MESSAGE, MoveForm, OrderForm
-from .services import STALE_MESSAGE, AgendaError
-from .views import actor, blueprint, builder_url, item_convening, render_builder
+from .view_helpers import builder_url, item_convening, render_builder
 
 
 @blueprint.route("/agenda/items/<id:item_id>/move", methods=["POST"])
@@ -21,18 +21,14 @@ def move_item(item: AgendaItem):
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
-    session = get_session()
-    convening_id, item_id = item.convening_id, item.id
-    try:
-        moved = services.move_item(session, actor(), item, form.direction.data)
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        flash(STALE_MESSAGE, "error")
-    else:
-        if not moved:
-            where = "first" if form.direction.data == "up" else "last"
-            flash(f"“{item.title}” is already {where}.", "info")
+    convening_id, item_id, title = item.convening_id, item.id, item.title
+    outcome = run_service(
+        lambda session: services.move_item(session, current_principal(), item, form.direction.data),
+        flash_refusal=True,
+    )
+    if outcome.ok and not outcome.result:
+        where = "first" if form.direction.data == "up" else "last"
+        flash(f"“{title}” is already {where}.", "info")
     return redirect(builder_url(convening_id, item_id))
 
 
@@ -52,19 +48,18 @@ def reorder(convening: Convening):
             return jsonify(error=message), 400
         flash(message, "error")
         return render_builder(convening, 400)
-    session = get_session()
     convening_id = convening.id
-    try:
-        changed = services.reorder(session, actor(), convening, item_ids)
-        session.commit()
-    except (AgendaError, StaleDataError) as error:
-        session.rollback()
-        message = str(error) if isinstance(error, AgendaError) else STALE_MESSAGE
+    outcome = run_service(
+        lambda session: services.reorder(session, current_principal(), convening, item_ids)
+    )
+    if not outcome.ok:
+        # The refusal's own words: an order naming other items than the agenda has says so.
+        message = str(outcome.error)
         if _wants_json():
-            return jsonify(error=message), 409
+            return jsonify(error=message), outcome.status
         flash(message, "error")
         return redirect(builder_url(convening_id))
     if _wants_json():
-        return jsonify(saved=changed, order=item_ids)
-    flash("The new order is saved." if changed else "The order is unchanged.", "success")
+        return jsonify(saved=outcome.result, order=item_ids)
+    flash("The new order is saved." if outcome.result else "The order is unchanged.", "success")
     return redirect(builder_url(convening_id))

@@ -6,8 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..models import AgendaItem, Convening, User
-from .validation import AgendaError
+from ..models import AgendaItem, Convening
+from ..principal import Principal
+from ..service import InputError, StaleError
 
 
 def ordered_items(session: Session, convening: Convening) -> list[AgendaItem]:
@@ -27,10 +28,10 @@ def renumber(items: list[AgendaItem]) -> None:
             item.position = index
 
 
-def move_item(session: Session, actor: User, item: AgendaItem, direction: str) -> bool:
+def move_item(session: Session, principal: Principal, item: AgendaItem, direction: str) -> bool:
     """Swap the item with the one above or below; False when it is already at that end."""
     if direction not in ("up", "down"):
-        raise AgendaError("Choose to move the item up or down.")
+        raise InputError("Choose to move the item up or down.", "direction")
     items = ordered_items(session, item.convening)
     index = items.index(item)
     target = index - 1 if direction == "up" else index + 1
@@ -41,7 +42,7 @@ def move_item(session: Session, actor: User, item: AgendaItem, direction: str) -
     session.flush()
     audit.record(
         session,
-        actor,
+        principal.user,
         "agenda_item.moved",
         item,
         changes={"position": [index + 1, target + 1]},
@@ -50,14 +51,14 @@ def move_item(session: Session, actor: User, item: AgendaItem, direction: str) -
     return True
 
 
-def reorder(session: Session, actor: User, convening: Convening, item_ids: list[int]) -> bool:
+def reorder(
+    session: Session, principal: Principal, convening: Convening, item_ids: list[int]
+) -> bool:
     """Put the items in the given order, which must name each item exactly once."""
     items = ordered_items(session, convening)
     by_id = {item.id: item for item in items}
     if len(item_ids) != len(set(item_ids)) or set(item_ids) != set(by_id):
-        raise AgendaError(
-            "The agenda has changed since you loaded it; reload it and reorder again."
-        )
+        raise StaleError("The agenda has changed since you loaded it; reload it and reorder again.")
     ordered = [by_id[item_id] for item_id in item_ids]
     if ordered == items:
         return False
@@ -65,7 +66,7 @@ def reorder(session: Session, actor: User, convening: Convening, item_ids: list[
     session.flush()
     audit.record(
         session,
-        actor,
+        principal.user,
         "agenda.reordered",
         convening,
         changes={

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,21 +17,20 @@ from ..permissions import Action, guard, load
 from ..principal import current_principal
 from ..timezones import is_known_zone, utc_to_local, zone_names
 from . import queries
+from .blueprint import blueprint
 from .diffs import CHANGE_KINDS, published_items
 from .forms import ZoneForm
 from .pdf import build_pdf
 from .presenters import (
-    Clock,
-    PublishedItem,
+    AgendaPage,
     audience_label,
     clocks,
     live_audience_label,
     presenters_text,
     time_range,
 )
-from .timing import Schedule, compute
+from .timing import compute
 from .versions import snapshot_items
-from .views import blueprint
 
 ZONE_KEY = "agenda_zone"
 
@@ -48,27 +46,6 @@ def agenda_span(entry: dict[str, Any], zone: str) -> str:
 @blueprint.app_template_filter("agenda_audience")
 def agenda_audience(audience: dict[str, Any], names: dict[int, str]) -> str:
     return audience_label(audience or {}, names)
-
-
-@dataclass
-class AgendaPage:
-    """Everything the page and the PDF show, read in a fixed number of queries."""
-
-    convening: Convening
-    viewer: Viewer
-    version: AgendaVersion | None
-    published: list[tuple[PublishedItem, Clock]]
-    other_zone: str | None
-    preview: Organisation | None = None
-    invited: list[Organisation] = field(default_factory=list)
-    draft: list[dict[str, Any]] | None = None
-    schedule: Schedule | None = None
-    # The draft is exactly the latest published version (so the page lists it once).
-    draft_is_published: bool = False
-    names: dict[int, str] = field(default_factory=dict)
-
-    def audience_of(self, item: PublishedItem) -> str:
-        return audience_label(item.audience, self.names)
 
 
 def _other_zone(form: ZoneForm) -> str | None:

@@ -3,58 +3,24 @@
 from __future__ import annotations
 
 import html
-import io
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import reportlab
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from ..markdown import render_markdown
+from ..pdf_layout import build_a4, fonts
 from ..timezones import format_local, utc_to_local
 
 if TYPE_CHECKING:
-    from .page_views import AgendaPage
-
-# A font with wide coverage (names and titles in many scripts); reportlab's own Vera otherwise.
-_FONT_CANDIDATES = (
-    (
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ),
-    (
-        Path(reportlab.__file__).parent / "fonts" / "Vera.ttf",
-        Path(reportlab.__file__).parent / "fonts" / "VeraBd.ttf",
-    ),
-)
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> tuple[str, str]:
-    for regular, bold in _FONT_CANDIDATES:
-        if regular.is_file() and bold.is_file():
-            pdfmetrics.registerFont(TTFont("AgendaSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("AgendaSans-Bold", str(bold)))
-            return "AgendaSans", "AgendaSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
+    from .presenters import AgendaPage
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     base = ParagraphStyle("base", fontName=regular, fontSize=9.5, leading=12.5)
     return {
         "base": base,
@@ -200,27 +166,10 @@ def build_pdf(page: AgendaPage) -> bytes:
     story.append(Spacer(1, 2 * mm))
     story.extend(_days(styles, entries))
 
-    regular, _bold = _fonts()
-    label = f"{convening.sensitivity} · {convening.title}"
-
-    def footer(canvas, document) -> None:
-        canvas.saveState()
-        canvas.setFont(regular, 8)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(document.leftMargin, 10 * mm, label[:120])
-        canvas.drawRightString(A4[0] - document.rightMargin, 10 * mm, f"Page {document.page}")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
+    return build_a4(
+        story,
         title=f"Agenda: {convening.title}",
-        author="coordination",
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
+        footer=f"{convening.sensitivity} · {convening.title}",
+        margins=(18 * mm, 18 * mm, 16 * mm, 18 * mm),
+        page_numbers=True,
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..audiences import snapshot
-from ..models import AgendaItem, AgendaItemKind, Audience, AudienceKind, OrganisationKind
+from ..audiences import Viewer, snapshot
+from ..models import (
+    AgendaItem,
+    AgendaItemKind,
+    AgendaVersion,
+    Audience,
+    AudienceKind,
+    Convening,
+    Organisation,
+    OrganisationKind,
+)
 from ..timezones import utc_to_local
+from .timing import Schedule
 
 DAY_FORMAT = "%A %d %B %Y"
 
@@ -134,3 +144,24 @@ class PublishedItem:
             presenters=data.get("presenters", ""),
             audience=dict(data.get("audience") or {}),
         )
+
+
+@dataclass
+class AgendaPage:
+    """Everything the page and the PDF show, read in a fixed number of queries."""
+
+    convening: Convening
+    viewer: Viewer
+    version: AgendaVersion | None
+    published: list[tuple[PublishedItem, Clock]]
+    other_zone: str | None
+    preview: Organisation | None = None
+    invited: list[Organisation] = field(default_factory=list)
+    draft: list[dict[str, Any]] | None = None
+    schedule: Schedule | None = None
+    # The draft is exactly the latest published version (so the page lists it once).
+    draft_is_published: bool = False
+    names: dict[int, str] = field(default_factory=dict)
+
+    def audience_of(self, item: PublishedItem) -> str:
+        return audience_label(item.audience, self.names)

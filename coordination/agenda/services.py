@@ -1,7 +1,8 @@
 """Rules for building the draft agenda: add, edit, duplicate and delete items.
 
-Checking input lives in ``validation``, the order in ``ordering``, publishing in ``versions``.
-Every change is audited.
+Each is a service ``(session, principal, ...)`` that raises only the service contract's
+errors and never commits. Checking input lives in ``validation``, the order in ``ordering``,
+publishing in ``versions``. Every change is audited.
 """
 
 from __future__ import annotations
@@ -21,24 +22,15 @@ from ..models import (
     Convening,
     Delegate,
     Organisation,
-    User,
 )
+from ..principal import Principal
+from ..service import InputError, StaleError
 from .ordering import move_item, ordered_items, renumber, reorder
 from .presenters import live_audience_label, presenters_text
-from .validation import (
-    STALE_MESSAGE,
-    AgendaError,
-    ItemInput,
-    Resolved,
-    StaleItemError,
-    resolve,
-)
+from .validation import ItemInput, Resolved, resolve
 
 __all__ = [
-    "STALE_MESSAGE",
-    "AgendaError",
     "ItemInput",
-    "StaleItemError",
     "create_item",
     "delete_item",
     "describe",
@@ -129,14 +121,14 @@ def _index_for(items: list[AgendaItem], before_id: int | None, after_id: int | N
     for index, item in enumerate(items):
         if item.id == anchor_id:
             return index if before_id is not None else index + 1
-    raise AgendaError(
+    raise InputError(
         "The item you chose to insert next to is no longer on the agenda; reload the agenda."
     )
 
 
 def create_item(
     session: Session,
-    actor: User,
+    principal: Principal,
     convening: Convening,
     data: ItemInput,
     *,
@@ -155,7 +147,7 @@ def create_item(
     session.flush()
     audit.record(
         session,
-        actor,
+        principal.user,
         "agenda_item.created",
         item,
         changes={**describe(item), "position": index + 1},
@@ -166,14 +158,14 @@ def create_item(
 
 def update_item(
     session: Session,
-    actor: User,
+    principal: Principal,
     item: AgendaItem,
     data: ItemInput,
     expected_version: int | None,
 ) -> dict[str, list[Any]]:
     """Save an edit made on the given version of the item; answer the fields changed."""
     if expected_version != item.version:
-        raise StaleItemError()
+        raise StaleError()
     values = resolve(session, item.convening, data, item)
     before = describe(item)
     _apply(session, item, values)
@@ -182,7 +174,7 @@ def update_item(
     if changes:
         audit.record(
             session,
-            actor,
+            principal.user,
             "agenda_item.updated",
             item,
             changes=changes,
@@ -191,7 +183,7 @@ def update_item(
     return changes
 
 
-def duplicate_item(session: Session, actor: User, item: AgendaItem) -> AgendaItem:
+def duplicate_item(session: Session, principal: Principal, item: AgendaItem) -> AgendaItem:
     """A copy placed just after the item; it follows the original, so no fixed start."""
     items = ordered_items(session, item.convening)
     audience = item.audience
@@ -224,7 +216,7 @@ def duplicate_item(session: Session, actor: User, item: AgendaItem) -> AgendaIte
     session.flush()
     audit.record(
         session,
-        actor,
+        principal.user,
         "agenda_item.duplicated",
         copy,
         changes={**describe(copy), "copied_from": f"{item.title} (#{item.id})"},
@@ -234,23 +226,23 @@ def duplicate_item(session: Session, actor: User, item: AgendaItem) -> AgendaIte
 
 
 def delete_item(
-    session: Session, actor: User, item: AgendaItem, expected_version: int | None
+    session: Session, principal: Principal, item: AgendaItem, expected_version: int | None
 ) -> None:
     """Remove an item from the draft; published versions keep their copy."""
     if expected_version != item.version:
-        raise StaleItemError()
+        raise StaleError()
     convening = item.convening
     values = describe(item)
     items = [other for other in ordered_items(session, convening) if other.id != item.id]
     audit.record(
         session,
-        actor,
+        principal.user,
         "agenda_item.deleted",
         item,
         changes=values,
         convening_id=convening.id,
     )
-    before_item_deleted(session, actor, item)
+    before_item_deleted(session, principal, item)
     session.delete(item)
     session.flush()
     renumber(items)

@@ -19,28 +19,13 @@ from ..models import (
     Invitation,
     InvitationStatus,
 )
+from ..service import InputError
 from ..timezones import LocalTimeError, format_local, local_to_utc
 
 MAX_TITLE = 200
 MAX_PRESENTERS_TEXT = 500
 MAX_DESCRIPTION = 20000
 MAX_DURATION = 24 * 60 * 7
-STALE_MESSAGE = (
-    "This was changed by someone else while you were editing; reload to see their changes."
-)
-
-
-class AgendaError(Exception):
-    """Input refused; ``errors`` maps field names to messages ("" for the whole form)."""
-
-    def __init__(self, errors: dict[str, str] | str):
-        self.errors = errors if isinstance(errors, dict) else {"": errors}
-        super().__init__(" ".join(self.errors.values()))
-
-
-class StaleItemError(AgendaError):
-    def __init__(self):
-        super().__init__(STALE_MESSAGE)
 
 
 @dataclass
@@ -127,7 +112,7 @@ def _fixed_start(convening: Convening, local: datetime | None, errors: dict) -> 
 def resolve(
     session: Session, convening: Convening, data: ItemInput, item: AgendaItem | None = None
 ) -> Resolved:
-    """The checked values of the input, or AgendaError with every problem at once."""
+    """The checked values of the input, or InputError with every problem at once."""
     errors: dict[str, str] = {}
     try:
         kind = AgendaItemKind(data.kind)
@@ -182,7 +167,7 @@ def resolve(
         "Choose who the item is for from the list.",
     )
     if errors:
-        raise AgendaError(errors)
+        raise InputError(errors)
     return Resolved(
         kind=kind,
         title=title,

@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..audiences import snapshot
-from ..models import AgendaItem, AgendaVersion, Convening, User, utcnow
+from ..models import AgendaItem, AgendaVersion, Convening, utcnow
+from ..principal import Principal
+from ..service import InputError
 from . import queries
 from .diffs import CHANGE_KINDS, diff
 from .notify import notify_change
 from .presenters import presenters_text
 from .timing import compute
-from .validation import AgendaError
 
 
 def snapshot_items(items: list[AgendaItem], convening: Convening) -> list[dict[str, Any]]:
@@ -38,16 +39,16 @@ def snapshot_items(items: list[AgendaItem], convening: Convening) -> list[dict[s
 
 
 def publish(
-    session: Session, actor: User, convening: Convening, *, notify: bool = False
+    session: Session, principal: Principal, convening: Convening, *, notify: bool = False
 ) -> AgendaVersion:
     """Freeze the draft as the next numbered version; optionally tell everyone invited."""
     items = queries.draft_items(session, convening)
     previous = queries.latest_version(session, convening)
     frozen = snapshot_items(items, convening)
     if previous is None and not frozen:
-        raise AgendaError("Add at least one item before publishing the agenda.")
+        raise InputError("Add at least one item before publishing the agenda.")
     if previous is not None and previous.items == frozen:
-        raise AgendaError(
+        raise InputError(
             f"Nothing has changed since version {previous.number}, so there is nothing to publish."
         )
     before = previous.items if previous else []
@@ -60,7 +61,7 @@ def publish(
         convening_id=convening.id,
         number=(previous.number if previous else 0) + 1,
         published_at=utcnow(),
-        published_by_id=actor.id,
+        published_by_id=principal.user.id if principal.user else None,
         items=frozen,
         changes=changes,
     )
@@ -79,7 +80,7 @@ def publish(
         record["notified"] = notified
     audit.record(
         session,
-        actor,
+        principal.user,
         "agenda.published",
         version,
         changes=record,

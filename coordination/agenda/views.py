@@ -1,41 +1,24 @@
-"""Views of the agenda builder: items added, edited, duplicated, deleted, reordered; publishing."""
+"""Views of the agenda builder: the page, items added, edited, duplicated, deleted; publishing.
+
+Reordering is in ``order_views``, the pages everyone who sees the convening reads in
+``page_views``; all register on the blueprint of ``blueprint``.
+"""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from sqlalchemy.orm.exc import StaleDataError
+from flask import abort, flash, redirect, render_template, request, url_for
 
-from ..auth import current_actor as actor
 from ..db import get_session
 from ..form_fields import parse_version
 from ..models import AgendaItem, Convening
 from ..permissions import Action, guard, load
-from ..view_helpers import attach_errors
+from ..principal import current_principal
+from ..view_helpers import check_the_rest, run_service
 from . import queries, services, versions
+from .blueprint import blueprint
 from .forms import AnchorForm, ItemForm, ItemVersionForm, PublishForm
-from .presenters import clocks, live_audience_label, presenters_text
-from .services import STALE_MESSAGE, AgendaError, StaleItemError
-from .timing import compute, minutes_text
 from .validation import resolve
-
-blueprint = Blueprint("agenda", __name__)
-
-
-def item_convening(item: AgendaItem) -> Convening:
-    return item.convening
-
-
-def builder_url(convening_id: int, item_id: int | None = None) -> str:
-    anchor = f"item-{item_id}" if item_id else None
-    return url_for("agenda.builder", convening_id=convening_id, _anchor=anchor)
+from .view_helpers import builder_url, item_convening, render_builder
 
 
 def _prepare(form: ItemForm, convening: Convening, item: AgendaItem | None = None) -> None:
@@ -71,15 +54,7 @@ def _prepare(form: ItemForm, convening: Convening, item: AgendaItem | None = Non
 
 def _check_the_rest(form: ItemForm, convening: Convening, item: AgendaItem | None) -> None:
     """With some fields refused already, show every other problem too, all at once."""
-    try:
-        resolve(get_session(), convening, form.to_input(), item)
-    except AgendaError as error:
-        others = {
-            name: message
-            for name, message in error.errors.items()
-            if name not in form._fields or not form[name].errors
-        }
-        attach_errors(form, others)
+    check_the_rest(form, lambda session: resolve(session, convening, form.to_input(), item))
 
 
 def _render_form(form, convening, item, problem, before=None, after=None, refused=False):
@@ -102,40 +77,6 @@ def builder(convening: Convening):
     return render_builder(convening)
 
 
-def render_builder(convening: Convening, code: int = 200):
-    """The builder page; also shown again (400) when a change sent from it is refused."""
-    session = get_session()
-    items = queries.draft_items(session, convening)
-    schedule = compute(items, convening.starts_at, convening.ends_at, convening.timezone)
-    times = clocks(((e.starts_at, e.ends_at) for e in schedule.items), convening.timezone)
-    rows = [
-        {
-            "entry": entry,
-            "item": entry.item,
-            "clock": clock,
-            "presenters": presenters_text(entry.item),
-            "audience": live_audience_label(entry.item.audience),
-            "warnings": schedule.warnings_for(entry.item.id),
-            "gap": minutes_text(entry.gap_before) if entry.gap_before else None,
-        }
-        for entry, clock in zip(schedule.items, times, strict=True)
-    ]
-    latest = queries.latest_version(session, convening)
-    unpublished = bool(items or latest) and (
-        latest is None or latest.items != versions.snapshot_items(items, convening)
-    )
-    return render_template(
-        "agenda/builder.html",
-        convening=convening,
-        rows=rows,
-        schedule=schedule,
-        latest=latest,
-        unpublished=unpublished,
-        publish_form=PublishForm(),
-        order=",".join(str(item.id) for item in items),
-    ), code
-
-
 @blueprint.route("/convenings/<id:convening_id>/agenda/items/new", methods=["GET", "POST"])
 @guard(Action.EDIT_CONVENING, load(Convening, "convening_id", "convening"))
 def create_item(convening: Convening):
@@ -148,19 +89,23 @@ def create_item(convening: Convening):
     # An unreadable place refuses the item, rather than adding it somewhere else.
     problem = anchors.problem()
     if form.validate_on_submit() and problem is None:
-        session = get_session()
         convening_id = convening.id
-        try:
-            item = services.create_item(
-                session, actor(), convening, form.to_input(), before_id=before, after_id=after
-            )
-            session.commit()
-        except AgendaError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
+        outcome = run_service(
+            lambda session: services.create_item(
+                session,
+                current_principal(),
+                convening,
+                form.to_input(),
+                before_id=before,
+                after_id=after,
+            ),
+            form,
+        )
+        if outcome.ok:
+            item = outcome.result
             flash(f"“{item.title}” is added to the draft agenda.", "success")
             return redirect(builder_url(convening_id, item.id))
+        problem = outcome.problem
     elif form.is_submitted():
         _check_the_rest(form, convening, None)
     return _render_form(form, convening, None, problem, before, after, refused=bool(anchors.errors))
@@ -178,22 +123,21 @@ def edit_item(item: AgendaItem):
         form.version.data = str(item.version)
     problem = None
     if form.validate_on_submit():
-        session = get_session()
         convening_id, item_id = convening.id, item.id
-        try:
-            changes = services.update_item(
-                session, actor(), item, form.to_input(), parse_version(form.version.data)
-            )
-            session.commit()
-        except (StaleItemError, StaleDataError):
-            session.rollback()
-            problem = STALE_MESSAGE
-        except AgendaError as error:
-            session.rollback()
-            problem = attach_errors(form, error.errors)
-        else:
-            flash("Changes saved." if changes else "Nothing was changed.", "success")
+        outcome = run_service(
+            lambda session: services.update_item(
+                session,
+                current_principal(),
+                item,
+                form.to_input(),
+                parse_version(form.version.data),
+            ),
+            form,
+        )
+        if outcome.ok:
+            flash("Changes saved." if outcome.result else "Nothing was changed.", "success")
             return redirect(builder_url(convening_id, item_id))
+        problem = outcome.problem
     elif form.is_submitted():
         _check_the_rest(form, convening, item)
     return _render_form(form, convening, item, problem)
@@ -203,10 +147,14 @@ def edit_item(item: AgendaItem):
 @guard(Action.EDIT_CONVENING, load(AgendaItem, "item_id", "item", judged_by=item_convening))
 def duplicate_item(item: AgendaItem):
     """Copy an item just after itself."""
-    session = get_session()
     convening_id = item.convening_id
-    copy = services.duplicate_item(session, actor(), item)
-    session.commit()
+    outcome = run_service(
+        lambda session: services.duplicate_item(session, current_principal(), item),
+        flash_refusal=True,
+    )
+    if not outcome.ok:
+        return redirect(builder_url(convening_id))
+    copy = outcome.result
     flash(f"“{copy.title}” is duplicated; the copy follows the original.", "success")
     return redirect(builder_url(convening_id, copy.id))
 
@@ -218,15 +166,14 @@ def delete_item(item: AgendaItem):
     form = ItemVersionForm()
     if not form.validate_on_submit():
         abort(400)
-    session = get_session()
     convening_id, title = item.convening_id, item.title
-    try:
-        services.delete_item(session, actor(), item, parse_version(form.version.data))
-        session.commit()
-    except (StaleItemError, StaleDataError):
-        session.rollback()
-        flash(STALE_MESSAGE, "error")
-    else:
+    outcome = run_service(
+        lambda session: services.delete_item(
+            session, current_principal(), item, parse_version(form.version.data)
+        ),
+        flash_refusal=True,
+    )
+    if outcome.ok:
         flash(f"“{title}” is deleted from the draft agenda.", "success")
     return redirect(builder_url(convening_id))
 
@@ -238,19 +185,16 @@ def publish(convening: Convening):
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
-    session = get_session()
     convening_id = convening.id
-    try:
-        version = versions.publish(session, actor(), convening, notify=form.notify.data)
-        session.commit()
-    except (AgendaError, StaleDataError) as error:
-        session.rollback()
-        flash(str(error) if isinstance(error, AgendaError) else STALE_MESSAGE, "error")
+    outcome = run_service(
+        lambda session: versions.publish(
+            session, current_principal(), convening, notify=form.notify.data
+        ),
+        flash_refusal=True,
+    )
+    if not outcome.ok:
         return redirect(builder_url(convening_id))
+    version = outcome.result
     told = " Everyone invited is being told what changed." if version.notified_at else ""
     flash(f"Version {version.number} of the agenda is published.{told}", "success")
     return redirect(url_for("agenda.history", convening_id=convening_id))
-
-
-# Reordering, and the pages for everyone who may see the convening, on the same blueprint.
-from . import order_views, page_views  # noqa: E402, F401

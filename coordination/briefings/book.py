@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 from .. import storage
 from ..agenda import queries as agenda_queries
 from ..agenda.diffs import published_items
-from ..agenda.page_views import AgendaPage
 from ..agenda.pdf import build_pdf
-from ..agenda.presenters import clocks
+from ..agenda.presenters import AgendaPage, clocks
 from ..audiences import Viewer
 from ..models import Convening, Document, DocumentVersion, Organisation, utcnow
 from ..pdf_layout import build_a4, fonts

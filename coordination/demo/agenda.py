@@ -136,8 +136,9 @@ def _build(
     if present or queries.last_version_number(session, convening):
         return None
     invited = _invited(session, convening)
+    acting = load_principal(session, actor)
     built = [
-        services.create_item(session, actor, convening, _input(session, convening, item, invited))
+        services.create_item(session, acting, convening, _input(session, convening, item, invited))
         for item in items
     ]
     report.note(f"agenda of {convening.title} ({len(built)} items)")
@@ -148,13 +149,14 @@ def _publish(
     session: Session, report: SeedReport, convening: Convening, actor: User, when: datetime
 ) -> None:
     with _dated(session, when):
-        version = versions.publish(session, actor, convening)
+        version = versions.publish(session, load_principal(session, actor), convening)
         version.published_at = when
     report.note(f"agenda version {version.number} of {convening.title}")
 
 
 def _revise(session: Session, actor: User, items: list[AgendaItem]) -> None:
     """Version 2's change: fifteen minutes move between two discussions; one is retitled."""
+    acting = load_principal(session, actor)
     by_title = {item.title: item for item in items}
     changes = [
         (facts.LONGER[0], {"duration_minutes": facts.LONGER[1]}),
@@ -164,7 +166,7 @@ def _revise(session: Session, actor: User, items: list[AgendaItem]) -> None:
     for title, values in changes:
         item = by_title[title]
         data = replace(services.input_from(item), **values)
-        services.update_item(session, actor, item, data, item.version)
+        services.update_item(session, acting, item, data, item.version)
 
 
 def _minutes(

@@ -19,7 +19,6 @@ from ..models import (
     MinuteEntry,
     MinuteKind,
     MinuteRevision,
-    User,
     utcnow,
 )
 from ..principal import Principal
@@ -190,7 +189,7 @@ def set_published(
     return True
 
 
-def before_item_deleted(session: Session, actor: User | None, item: AgendaItem) -> int:
+def before_item_deleted(session: Session, principal: Principal, item: AgendaItem) -> int:
     """Call before deleting an agenda item: its restricted minutes must not turn general.
 
     Deleting an item leaves its entries with no item (ON DELETE SET NULL), which would show
@@ -209,7 +208,7 @@ def before_item_deleted(session: Session, actor: User | None, item: AgendaItem) 
         entry.deleted = True
         audit.record(
             session,
-            actor,
+            principal.user,
             "minute.deleted",
             entry,
             changes={"deleted": [False, True], "agenda_item": [item.title, None]},

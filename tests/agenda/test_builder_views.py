@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coordination.models import AgendaItem, AgendaVersion, OutboxMessage
+from coordination.service import CHANGED_MEANWHILE
 
 from .helpers import (
     add_item,
@@ -163,7 +164,7 @@ def test_duplicate_and_delete_buttons(client, db, setting, organiser):
     assert titles(db, setting.convening) == ["Breakout", "Breakout"]
     stale = client.post(f"/agenda/items/{item_id}/delete", data={"version": str(version + 5)})
     assert titles(db, setting.convening) == ["Breakout", "Breakout"]
-    assert "changed by someone else" in client.get(stale.headers["Location"]).get_data(as_text=True)
+    assert CHANGED_MEANWHILE in client.get(stale.headers["Location"]).get_data(as_text=True)
     client.post(f"/agenda/items/{item_id}/delete", data={"version": str(version)})
 
     assert titles(db, setting.convening) == ["Breakout"]

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coordination.models import AgendaItem, AuditEvent
+from coordination.service import CHANGED_MEANWHILE
 
 from .helpers import (
     add_item,
@@ -195,6 +196,6 @@ def test_edit_item_changed_meanwhile_is_refused(client, db, setting, organiser):
     )
 
     assert response.status_code == 400
-    assert "changed by someone else while you were editing" in response.get_data(as_text=True)
+    assert CHANGED_MEANWHILE in response.get_data(as_text=True)
     db.expire_all()
     assert db.get(AgendaItem, item.id).title == "Renamed by a colleague"

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from coordination.agenda import ordering
-from coordination.agenda.validation import AgendaError
 from coordination.models import AuditEvent
+from coordination.service import StaleError
+from tests.factories import principal
 
 from .helpers import add_item, audit_actions, titles
 
@@ -17,8 +18,8 @@ def test_move_up_and_down_swaps_neighbours(app_context, db, setting):
     add_item(db, setting.convening, "Two")
     last = add_item(db, setting.convening, "Three")
 
-    assert ordering.move_item(db, setting.organiser, last, "up")
-    assert ordering.move_item(db, setting.organiser, first, "down")
+    assert ordering.move_item(db, principal(setting.organiser), last, "up")
+    assert ordering.move_item(db, principal(setting.organiser), first, "down")
     db.commit()
 
     assert titles(db, setting.convening) == ["Three", "One", "Two"]
@@ -29,8 +30,8 @@ def test_move_beyond_either_end_changes_nothing(app_context, db, setting):
     first = add_item(db, setting.convening, "One")
     last = add_item(db, setting.convening, "Two")
 
-    assert not ordering.move_item(db, setting.organiser, first, "up")
-    assert not ordering.move_item(db, setting.organiser, last, "down")
+    assert not ordering.move_item(db, principal(setting.organiser), first, "up")
+    assert not ordering.move_item(db, principal(setting.organiser), last, "down")
 
     assert titles(db, setting.convening) == ["One", "Two"]
     assert audit_actions(db, setting.convening) == []
@@ -39,7 +40,9 @@ def test_move_beyond_either_end_changes_nothing(app_context, db, setting):
 def test_reorder_puts_items_in_the_given_order(app_context, db, setting):
     one, two, three = (add_item(db, setting.convening, t) for t in ("One", "Two", "Three"))
 
-    assert ordering.reorder(db, setting.organiser, setting.convening, [three.id, one.id, two.id])
+    assert ordering.reorder(
+        db, principal(setting.organiser), setting.convening, [three.id, one.id, two.id]
+    )
     db.commit()
 
     assert titles(db, setting.convening) == ["Three", "One", "Two"]
@@ -57,7 +60,7 @@ def test_reorder_not_naming_each_item_once_is_refused(app_context, db, make, set
         "foreign": [two.id, foreign.id],
     }[shape]
 
-    with pytest.raises(AgendaError):
-        ordering.reorder(db, setting.organiser, setting.convening, order)
+    with pytest.raises(StaleError):
+        ordering.reorder(db, principal(setting.organiser), setting.convening, order)
 
     assert titles(db, setting.convening) == ["One", "Two"]

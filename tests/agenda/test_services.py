@@ -9,16 +9,22 @@ import pytest
 from sqlalchemy import func, select
 
 from coordination.agenda import services
-from coordination.agenda.services import AgendaError, ItemInput, StaleItemError
+from coordination.agenda.services import ItemInput
+from coordination.db import get_database
 from coordination.models import (
     AgendaItem,
     AgendaItemKind,
     AgendaPresenter,
     AudienceKind,
     AuditEvent,
+    Convening,
     InvitationStatus,
     OrganisationKind,
+    User,
 )
+from coordination.principal import load_principal
+from coordination.service import InputError, StaleError
+from tests.factories import principal
 
 from .helpers import add_delegate, add_item, audit_actions, titles, utc
 
@@ -28,7 +34,7 @@ def entry(**changes) -> ItemInput:
 
 
 def errors_of(call) -> dict[str, str]:
-    with pytest.raises(AgendaError) as raised:
+    with pytest.raises(InputError) as raised:
         call()
     return raised.value.errors
 
@@ -42,7 +48,7 @@ def test_create_appends_an_item_with_its_audience_and_presenters(app_context, db
 
     item = services.create_item(
         db,
-        setting.organiser,
+        principal(setting.organiser),
         setting.convening,
         entry(
             kind="briefing",
@@ -74,10 +80,18 @@ def test_create_inserts_before_and_after_another_item(app_context, db, setting):
     add_item(db, setting.convening, "Last")
 
     services.create_item(
-        db, setting.organiser, setting.convening, entry(title="Second"), after_id=first.id
+        db,
+        principal(setting.organiser),
+        setting.convening,
+        entry(title="Second"),
+        after_id=first.id,
     )
     services.create_item(
-        db, setting.organiser, setting.convening, entry(title="Zeroth"), before_id=first.id
+        db,
+        principal(setting.organiser),
+        setting.convening,
+        entry(title="Zeroth"),
+        before_id=first.id,
     )
     db.commit()
 
@@ -90,7 +104,7 @@ def test_create_next_to_an_item_of_another_convening_is_refused(app_context, db,
 
     errors = errors_of(
         lambda: services.create_item(
-            db, setting.organiser, setting.convening, entry(), before_id=foreign.id
+            db, principal(setting.organiser), setting.convening, entry(), before_id=foreign.id
         )
     )
 
@@ -110,7 +124,7 @@ def test_create_next_to_an_item_of_another_convening_is_refused(app_context, db,
 def test_create_with_bad_duration_is_refused(app_context, db, setting, minutes, message):
     errors = errors_of(
         lambda: services.create_item(
-            db, setting.organiser, setting.convening, entry(duration_minutes=minutes)
+            db, principal(setting.organiser), setting.convening, entry(duration_minutes=minutes)
         )
     )
 
@@ -120,7 +134,7 @@ def test_create_with_bad_duration_is_refused(app_context, db, setting, minutes, 
 
 def test_create_with_a_week_long_item_is_accepted(app_context, db, setting):
     item = services.create_item(
-        db, setting.organiser, setting.convening, entry(duration_minutes=24 * 60 * 7)
+        db, principal(setting.organiser), setting.convening, entry(duration_minutes=24 * 60 * 7)
     )
 
     assert item.duration_minutes == 10080
@@ -137,7 +151,7 @@ def test_create_with_a_week_long_item_is_accepted(app_context, db, setting):
 def test_create_with_fixed_start_outside_the_convening_is_refused(app_context, db, setting, local):
     errors = errors_of(
         lambda: services.create_item(
-            db, setting.organiser, setting.convening, entry(fixed_start_local=local)
+            db, principal(setting.organiser), setting.convening, entry(fixed_start_local=local)
         )
     )
 
@@ -151,7 +165,7 @@ def test_create_with_fixed_start_outside_the_convening_is_refused(app_context, d
 def test_create_with_fixed_start_is_stored_in_utc(app_context, db, setting):
     item = services.create_item(
         db,
-        setting.organiser,
+        principal(setting.organiser),
         setting.convening,
         entry(fixed_start_local=datetime(2030, 1, 15, 13, 30)),
     )
@@ -191,7 +205,9 @@ def test_create_with_fixed_start_skipped_by_the_clocks_is_refused(app_context, d
 )
 def test_create_with_bad_input_is_refused(app_context, db, setting, changes, field, message):
     errors = errors_of(
-        lambda: services.create_item(db, setting.organiser, setting.convening, entry(**changes))
+        lambda: services.create_item(
+            db, principal(setting.organiser), setting.convening, entry(**changes)
+        )
     )
 
     assert message in errors[field]
@@ -207,7 +223,7 @@ def test_create_for_an_organisation_not_invited_is_refused(app_context, db, make
         errors = errors_of(
             lambda org=organisation: services.create_item(
                 db,
-                setting.organiser,
+                principal(setting.organiser),
                 setting.convening,
                 entry(
                     audience_kind="organisations",
@@ -229,7 +245,10 @@ def test_host_organisation_presents_without_being_invited(app_context, db, make,
     db.commit()
 
     item = services.create_item(
-        db, setting.organiser, setting.convening, entry(presenter_organisation_ids=[host.id])
+        db,
+        principal(setting.organiser),
+        setting.convening,
+        entry(presenter_organisation_ids=[host.id]),
     )
 
     assert [presenter.organisation_id for presenter in item.presenters] == [host.id]
@@ -242,7 +261,10 @@ def test_create_with_a_delegate_of_another_convening_is_refused(app_context, db,
 
     errors = errors_of(
         lambda: services.create_item(
-            db, setting.organiser, setting.convening, entry(presenter_delegate_ids=[stranger.id])
+            db,
+            principal(setting.organiser),
+            setting.convening,
+            entry(presenter_delegate_ids=[stranger.id]),
         )
     )
 
@@ -255,7 +277,7 @@ def test_update_changes_fields_and_audits_before_and_after(app_context, db, sett
 
     changes = services.update_item(
         db,
-        setting.organiser,
+        principal(setting.organiser),
         item,
         replace(
             data,
@@ -279,10 +301,10 @@ def test_update_changes_fields_and_audits_before_and_after(app_context, db, sett
 def test_update_made_on_an_old_version_is_refused(app_context, db, setting):
     item = add_item(db, setting.convening, "Opening", 30)
 
-    with pytest.raises(StaleItemError):
+    with pytest.raises(StaleError):
         services.update_item(
             db,
-            setting.organiser,
+            principal(setting.organiser),
             item,
             replace(services.input_from(item), title="Changed"),
             item.version - 1,
@@ -302,7 +324,7 @@ def test_update_keeps_a_presenter_whose_invitation_was_since_withdrawn(app_conte
 
     services.update_item(
         db,
-        setting.organiser,
+        principal(setting.organiser),
         item,
         replace(services.input_from(item), title="Panel discussion"),
         item.version,
@@ -323,7 +345,7 @@ def test_duplicate_places_a_copy_after_the_original_without_fixed_start(app_cont
     )
     add_item(db, setting.convening, "Close")
 
-    copy = services.duplicate_item(db, setting.organiser, original)
+    copy = services.duplicate_item(db, principal(setting.organiser), original)
     db.commit()
 
     assert titles(db, setting.convening) == ["Breakout", "Breakout", "Close"]
@@ -339,10 +361,31 @@ def test_delete_removes_the_item_and_closes_the_gap(app_context, db, setting):
     doomed = add_item(db, setting.convening, "Two")
     add_item(db, setting.convening, "Three")
 
-    services.delete_item(db, setting.organiser, doomed, doomed.version)
+    services.delete_item(db, principal(setting.organiser), doomed, doomed.version)
     db.commit()
 
     assert titles(db, setting.convening) == ["One", "Three"]
     positions = db.scalars(select(AgendaItem.position).order_by(AgendaItem.position)).all()
     assert positions == [0, 1]
     assert audit_actions(db, setting.convening) == ["agenda_item.deleted"]
+
+
+def test_create_item_needs_no_request(app, setting):
+    # Any front may call the service: here only an application context and a plain session.
+    with app.app_context(), get_database(app).session() as session:
+        organiser = session.get(User, setting.organiser.id)
+        convening = session.get(Convening, setting.convening.id)
+        acting = load_principal(session, organiser)
+        item = services.create_item(session, acting, convening, entry(duration_minutes=45))
+        session.commit()
+        with pytest.raises(InputError) as refused:
+            services.create_item(session, acting, convening, entry(title=" "))
+        session.rollback()
+
+        stored = session.scalars(select(AgendaItem)).all()
+        assert [(i.id, i.title, i.duration_minutes, i.position) for i in stored] == [
+            (item.id, "Opening remarks", 45, 0)
+        ]
+        assert audit_actions(session, convening) == ["agenda_item.created"]
+    assert refused.value.field == "title"
+    assert refused.value.errors == {"title": "Enter a title."}

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from coordination.agenda import versions
 from coordination.agenda.diffs import diff, diff_for, visible
-from coordination.agenda.services import AgendaError
 from coordination.audiences import Viewer
 from coordination.models import (
     AgendaItem,
@@ -18,6 +17,8 @@ from coordination.models import (
     OrganisationKind,
     OutboxMessage,
 )
+from coordination.service import InputError
+from tests.factories import principal
 
 from .helpers import add_delegate, add_item
 
@@ -37,7 +38,7 @@ def test_publish_first_version_freezes_times_and_audiences(app_context, db, sett
     add_item(db, setting.convening, "Welcome", 30)
     secret = add_item(db, setting.convening, "Threat briefing", 60, **GOVERNMENT_ONLY)
 
-    version = versions.publish(db, setting.organiser, setting.convening)
+    version = versions.publish(db, principal(setting.organiser), setting.convening)
     db.commit()
 
     assert version.number == 1
@@ -70,7 +71,7 @@ def test_publish_records_added_removed_retimed_and_retitled_items(app_context, d
     opening = add_item(db, setting.convening, "Opening", 30)
     panel = add_item(db, setting.convening, "Panel", 60)
     lunch = add_item(db, setting.convening, "Lunch", 60)
-    versions.publish(db, setting.organiser, setting.convening)
+    versions.publish(db, principal(setting.organiser), setting.convening)
     db.commit()
 
     opening.duration_minutes = 45  # everything after it moves by 15 minutes
@@ -80,7 +81,7 @@ def test_publish_records_added_removed_retimed_and_retitled_items(app_context, d
     close = add_item(db, setting.convening, "Close", 15)
     db.expire_all()
 
-    version = versions.publish(db, setting.organiser, setting.convening)
+    version = versions.publish(db, principal(setting.organiser), setting.convening)
     db.commit()
 
     changes = version.changes
@@ -111,16 +112,16 @@ def test_publish_records_added_removed_retimed_and_retitled_items(app_context, d
 
 def test_publish_with_nothing_changed_is_refused(app_context, db, setting):
     add_item(db, setting.convening, "Opening", 30)
-    versions.publish(db, setting.organiser, setting.convening)
+    versions.publish(db, principal(setting.organiser), setting.convening)
     db.commit()
 
-    with pytest.raises(AgendaError, match="Nothing has changed since version 1"):
-        versions.publish(db, setting.organiser, setting.convening)
+    with pytest.raises(InputError, match="Nothing has changed since version 1"):
+        versions.publish(db, principal(setting.organiser), setting.convening)
 
 
 def test_publish_an_empty_agenda_first_is_refused(app_context, db, setting):
-    with pytest.raises(AgendaError, match="Add at least one item"):
-        versions.publish(db, setting.organiser, setting.convening)
+    with pytest.raises(InputError, match="Add at least one item"):
+        versions.publish(db, principal(setting.organiser), setting.convening)
 
 
 def test_diff_as_one_viewer_never_mentions_items_meant_for_others():
@@ -174,7 +175,7 @@ def test_notify_sends_each_recipient_only_what_their_audience_sees(app_context, 
     cancelled.status = DelegateStatus.CANCELLED
     db.commit()
 
-    version = versions.publish(db, setting.organiser, setting.convening, notify=True)
+    version = versions.publish(db, principal(setting.organiser), setting.convening, notify=True)
     db.commit()
 
     messages = by_recipient(outbox(db))
@@ -193,11 +194,11 @@ def test_notify_sends_each_recipient_only_what_their_audience_sees(app_context, 
 
 def test_notify_skips_people_who_see_no_change(app_context, db, setting):
     add_item(db, setting.convening, "Welcome", 30)
-    versions.publish(db, setting.organiser, setting.convening)
+    versions.publish(db, principal(setting.organiser), setting.convening)
     db.commit()
     add_item(db, setting.convening, "Threat briefing", 60, **GOVERNMENT_ONLY)
 
-    versions.publish(db, setting.organiser, setting.convening, notify=True)
+    versions.publish(db, principal(setting.organiser), setting.convening, notify=True)
     db.commit()
 
     messages = by_recipient(outbox(db))
@@ -212,7 +213,7 @@ def test_notify_leaves_out_declined_draft_and_withdrawn_invitations(app_context,
         make.invitation(setting.convening, organisation, status=status, focal_point=focal)
     add_item(db, setting.convening, "Welcome", 30)
 
-    versions.publish(db, setting.organiser, setting.convening, notify=True)
+    versions.publish(db, principal(setting.organiser), setting.convening, notify=True)
     db.commit()
 
     assert set(by_recipient(outbox(db))) == {"casey@apple.example", "avery@state.example"}
@@ -221,13 +222,13 @@ def test_notify_leaves_out_declined_draft_and_withdrawn_invitations(app_context,
 def test_notify_tells_of_new_times_in_the_convening_zone(app_context, db, setting):
     opening = add_item(db, setting.convening, "Opening", 30)
     add_item(db, setting.convening, "Panel", 60)
-    versions.publish(db, setting.organiser, setting.convening)
+    versions.publish(db, principal(setting.organiser), setting.convening)
     db.commit()
     opening.duration_minutes = 60
     db.commit()
     db.expire_all()
 
-    versions.publish(db, setting.organiser, setting.convening, notify=True)
+    versions.publish(db, principal(setting.organiser), setting.convening, notify=True)
     db.commit()
 
     body = by_recipient(outbox(db))["casey@apple.example"].text_body

@@ -77,7 +77,7 @@ class AgendaArrange(Arrange):
             audience_kind=audience.value,
             audience_kinds=[each.value for each in kinds],
         )
-        item = agenda_services.create_item(self.session, by, convening, data)
+        item = agenda_services.create_item(self.session, principal(by), convening, data)
         self.session.commit()
         return item
 
@@ -95,12 +95,12 @@ class AgendaArrange(Arrange):
     def rename(self, item: AgendaItem, by: User, title: str) -> None:
         data = agenda_services.input_from(item)
         data.title = title
-        agenda_services.update_item(self.session, by, item, data, item.version)
+        agenda_services.update_item(self.session, principal(by), item, data, item.version)
         self.session.commit()
 
     def publish_agenda(self, convening: Convening, by: User) -> AgendaVersion:
         """Freeze the draft as the next version, telling nobody."""
-        version = versions.publish(self.session, by, convening)
+        version = versions.publish(self.session, principal(by), convening)
         self.session.commit()
         return version
 

@@ -169,8 +169,8 @@ def test_before_item_deleted_keeps_restricted_minutes_from_turning_general(app_c
     )
     db.commit()
 
-    marked = services.before_item_deleted(db, world.organiser, government)
-    marked_everyone = services.before_item_deleted(db, world.organiser, opening)
+    marked = services.before_item_deleted(db, principal(world.organiser), government)
+    marked_everyone = services.before_item_deleted(db, principal(world.organiser), opening)
     db.delete(government)
     db.commit()
 

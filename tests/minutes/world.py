@@ -23,6 +23,7 @@ from coordination.models import (
     OrganisationKind,
     User,
 )
+from tests.factories import principal
 
 STARTS = datetime(2030, 3, 30, 9, 0, tzinfo=UTC)  # 09:00 GMT, Saturday
 ENDS = datetime(2030, 3, 31, 16, 0, tzinfo=UTC)  # 17:00 BST, Sunday
@@ -124,6 +125,6 @@ def build(make, db, *, status: ConveningStatus = ConveningStatus.PUBLISHED) -> W
 def publish(app, db, world: World) -> AgendaVersion:
     """Publish the draft agenda through the agenda's own service."""
     with app.app_context():
-        version = versions.publish(db, world.organiser, world.convening)
+        version = versions.publish(db, principal(world.organiser), world.convening)
         db.commit()
     return version
