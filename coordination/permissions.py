@@ -18,7 +18,6 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 
 from .db import get_session
-from .ids import MAX_ID
 from .principal import Principal, current_principal
 
 
@@ -151,8 +150,6 @@ def load(
     def loader(view_args: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         view_args = dict(view_args)
         object_id = view_args.pop(url_argument)
-        if isinstance(object_id, int) and not 0 < object_id <= MAX_ID:
-            abort(404)
         loaded = get_session().get(model, object_id)
         if loaded is None:
             abort(404)

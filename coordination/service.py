@@ -47,4 +47,3 @@ class StaleError(Exception):
     def __init__(self, message: str = CHANGED_MEANWHILE):
         super().__init__(message)
         self.errors = {"": message}
-

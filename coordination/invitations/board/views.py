@@ -7,8 +7,8 @@ from datetime import date
 
 from flask import Response, request
 
+from ...csv_export import csv_lines
 from ...db import get_session
-from ...directory.csv_io import csv_lines
 from ...models import Convening, utcnow
 from ...permissions import Action, guard
 from ..blueprint import blueprint
