@@ -224,6 +224,20 @@ def _sign_in(app, user):
     return client
 
 
+def _token_of(client, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+
+
+def _sign_in_with_token(app, user):
+    """Sign in where CSRF tokens are checked, as production checks them."""
+    client = app.test_client()
+    token = _token_of(client, "/account/sign-in")
+    data = {"email": user.email, "password": PASSWORD, "csrf_token": token}
+    assert client.post("/account/sign-in", data=data).status_code == 302
+    return client
+
+
 def test_upload_larger_than_the_request_limit_gets_the_413_page(small_app, db, setting):
     client = _sign_in(small_app, setting.organiser)
     before = counts(db)
@@ -266,9 +280,12 @@ def test_upload_just_within_the_limit_is_accepted(small_app, db, setting):
 def test_upload_limit_is_raised_only_for_those_who_may_upload(make_app, db, setting):
     # Checked the way production checks: the CSRF token is read before the view runs.
     app = make_app(MAX_CONTENT_LENGTH=4096, DOCUMENT_MAX_BYTES=1024 * 1024, WTF_CSRF_ENABLED=True)
-    client = _sign_in(app, setting.coordinator)
+    client = _sign_in_with_token(app, setting.coordinator)
+    token = _token_of(client, list_url(setting))
 
-    response = client.post(new_url(setting), data=form(pdf_bytes() + b"0" * 10_000, "a.pdf"))
+    response = client.post(
+        new_url(setting), data=form(pdf_bytes() + b"0" * 10_000, "a.pdf", csrf_token=token)
+    )
 
     # The usual limit applies to a coordinator, who may not upload at all.
     assert response.status_code == 413
@@ -288,21 +305,8 @@ def test_upload_limit_is_the_document_limit_for_organisers(make_app, db, setting
 
 def test_upload_token_is_checked_by_csrf_protect_while_the_file_streams(make_app, db, setting):
     app = make_app(MAX_CONTENT_LENGTH=4096, DOCUMENT_MAX_BYTES=1024 * 1024, WTF_CSRF_ENABLED=True)
-    client = app.test_client()
-
-    def token_of(url: str) -> str:
-        page = client.get(url).get_data(as_text=True)
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
-
-    client.post(
-        "/account/sign-in",
-        data={
-            "email": setting.organiser.email,
-            "password": PASSWORD,
-            "csrf_token": token_of("/account/sign-in"),
-        },
-    )
-    token = token_of(new_url(setting))
+    client = _sign_in_with_token(app, setting.organiser)
+    token = _token_of(client, new_url(setting))
     content = pdf_bytes() + b"0" * 10_000
 
     forged = client.post(new_url(setting), data=form(content, "a.pdf"))
