@@ -289,7 +289,7 @@ class BriefingActionArrange(AgendaArrange):
         )
         self.progress(carried, participant, None, "Started with video takedowns.")
         successor = action_services.carry_over(
-            self.session, load_principal(self.session, coordinator), carried, carried.version
+            self.session, load_principal(self.session, organiser), carried, carried.version
         )
         self.session.commit()
         owned = (apple_action, embassy_action, done, later, carried)
