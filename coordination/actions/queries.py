@@ -27,6 +27,20 @@ from .changes import successor_of
 from .rules import CARRIED, OUTSTANDING
 
 
+def actions_of(convening: Convening) -> Select:
+    """The convening's actions with what their rows show (owners, agenda item) loaded."""
+    return (
+        select(ActionItem)
+        .where(ActionItem.convening_id == convening.id)
+        .options(
+            joinedload(ActionItem.owner_organisation),
+            joinedload(ActionItem.owner_user),
+            joinedload(ActionItem.owner_delegate),
+            joinedload(ActionItem.agenda_item),
+        )
+    )
+
+
 def today_in(zone_name: str, now: datetime | None = None) -> date:
     """Today's date in the zone: due dates are days, not instants."""
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone_name)).date()
@@ -106,16 +120,7 @@ def convening_actions(
     per_page: int,
 ) -> Page:
     """One page of the convening's actions: all for the team, the viewer's own for others."""
-    statement = (
-        select(ActionItem)
-        .where(ActionItem.convening_id == convening.id)
-        .options(
-            joinedload(ActionItem.owner_organisation),
-            joinedload(ActionItem.owner_user),
-            joinedload(ActionItem.owner_delegate),
-            joinedload(ActionItem.agenda_item),
-        )
-    )
+    statement = actions_of(convening)
     if not team:
         statement = statement.where(_owned_by(principal))
     if filters.status and (condition := _status_condition(filters.status)) is not None:

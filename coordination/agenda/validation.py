@@ -28,6 +28,24 @@ MAX_DESCRIPTION = 20000
 MAX_DURATION = 24 * 60 * 7
 
 
+def title_and_description(
+    title: str | None, description: str | None, errors: dict[str, str]
+) -> tuple[str, str]:
+    """A title on one line and a Markdown description, tidied; what is wrong goes in errors.
+
+    Agenda items and briefing documents share these limits and messages.
+    """
+    title = " ".join((title or "").split())
+    if not title:
+        errors["title"] = "Enter a title."
+    elif len(title) > MAX_TITLE:
+        errors["title"] = f"Keep the title to {MAX_TITLE} characters or fewer."
+    description = (description or "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        errors["description"] = f"Keep the description to {MAX_DESCRIPTION} characters or fewer."
+    return title, description
+
+
 @dataclass
 class ItemInput:
     """An agenda item as entered; times are wall-clock in the convening's zone."""
@@ -119,14 +137,7 @@ def resolve(
     except ValueError:
         kind = AgendaItemKind.OTHER
         errors["kind"] = "Choose a kind of item from the list."
-    title = " ".join((data.title or "").split())
-    if not title:
-        errors["title"] = "Enter a title."
-    elif len(title) > MAX_TITLE:
-        errors["title"] = f"Keep the title to {MAX_TITLE} characters or fewer."
-    description = (data.description or "").strip()
-    if len(description) > MAX_DESCRIPTION:
-        errors["description"] = f"Keep the description to {MAX_DESCRIPTION} characters or fewer."
+    title, description = title_and_description(data.title, data.description, errors)
     duration = data.duration_minutes
     if duration is None:
         errors["duration_minutes"] = "Enter the duration in whole minutes, such as 45."

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..agenda.presenters import live_audience_label
 from ..agenda.queries import invited_organisations
-from ..agenda.validation import MAX_DESCRIPTION, MAX_TITLE
+from ..agenda.validation import MAX_TITLE, title_and_description
 from ..audiences import check_audience
 from ..models import AgendaItem, AudienceKind, Convening, Document, DocumentVersion
 from ..service import InputError
@@ -125,14 +125,7 @@ def resolve(
     configuration.
     """
     errors: dict[str, str] = {}
-    title = " ".join((data.title or "").split())
-    if not title:
-        errors["title"] = "Enter a title."
-    elif len(title) > MAX_TITLE:
-        errors["title"] = f"Keep the title to {MAX_TITLE} characters or fewer."
-    description = (data.description or "").strip()
-    if len(description) > MAX_DESCRIPTION:
-        errors["description"] = f"Keep the description to {MAX_DESCRIPTION} characters or fewer."
+    title, description = title_and_description(data.title, data.description, errors)
     labels = sensitivity_labels()
     if document is not None and document.sensitivity not in labels:
         labels.append(document.sensitivity)

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import (
     select,
 )
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
+from ..actions.queries import actions_of
 from ..models import (
     PARTICIPATING_STATUSES,
     ActionItem,
@@ -178,18 +179,7 @@ def follow_up_report(
             )
         )
     )
-    actions = list(
-        session.scalars(
-            select(ActionItem)
-            .where(ActionItem.convening_id == convening.id)
-            .options(
-                joinedload(ActionItem.owner_organisation),
-                joinedload(ActionItem.owner_user),
-                joinedload(ActionItem.owner_delegate),
-                joinedload(ActionItem.agenda_item),
-            )
-        )
-    )
+    actions = list(session.scalars(actions_of(convening)))
     totals = ReportTotals(
         invited=len(attendance),
         decisions=len(decisions),
