@@ -15,7 +15,7 @@ from wtforms.widgets import TextInput
 
 from ...directory import rules
 from ...directory.forms import at_most
-from ...form_fields import IdField, IdsField, options
+from ...form_fields import IdField, IdsField, options, parse_version
 from ...models import OrganisationKind
 from .rules import DEFAULT_QUOTA, NOTE_MAX, QUOTA_MAX
 
@@ -97,11 +97,8 @@ class InvitationForm(FlaskForm):
     note = note_field()
     version = HiddenField()
 
-    def expected_version(self) -> int:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1
+    def expected_version(self) -> int | None:
+        return parse_version(self.version.data)
 
 
 class BulkFilterForm(FlaskForm):
