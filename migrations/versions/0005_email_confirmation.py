@@ -18,7 +18,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("email_confirmed_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("email_confirmed_at", sa.DateTime(timezone=True), nullable=True)
+        )
         batch_op.add_column(sa.Column("pending_email", sa.String(length=254), nullable=True))
     # An account that has chosen a password did so through a link emailed to its address
     # (or was made by an administrator on the command line): its address counts as proved.
