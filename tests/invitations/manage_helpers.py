@@ -156,3 +156,12 @@ class Scene:
         return self.make.invitation(
             self.convening, organisation, status=status, focal_point=contact, **fields
         )
+
+
+def send_and_read_token(client, db, scene: Scene, invitation: Invitation) -> str:
+    """Send the invitation through the organisers' page; answer the raw token emailed."""
+    client.post(
+        f"/convenings/{scene.convening.id}/invitations/send",
+        data={"invitation": [str(invitation.id)]},
+    )
+    return token_of(link_in(outbox(db)[-1].text_body))

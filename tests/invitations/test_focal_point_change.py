@@ -15,6 +15,7 @@ from .manage_helpers import (
     link_in,
     outbox,
     reload,
+    send_and_read_token,
     text_of,
     token_of,
 )
@@ -23,14 +24,6 @@ from .manage_helpers import (
 @pytest.fixture
 def scene(make, auth) -> Scene:
     return Scene(make, auth)
-
-
-def send(client, db, scene, invitation: Invitation) -> str:
-    client.post(
-        f"/convenings/{scene.convening.id}/invitations/send",
-        data={"invitation": [str(invitation.id)]},
-    )
-    return token_of(link_in(outbox(db)[-1].text_body))
 
 
 def change_focal_point(client, db, invitation: Invitation, contact_id: int):
@@ -48,7 +41,7 @@ def change_focal_point(client, db, invitation: Invitation, contact_id: int):
 
 def test_new_focal_point_gets_a_link_and_the_old_one_stops_working(app, client, db, scene, make):
     invitation = scene.invitation("Apple")
-    old_token = send(client, db, scene, invitation)
+    old_token = send_and_read_token(client, db, scene, invitation)
     earlier = app.test_client()
     assert earlier.get(f"/rsvp/{old_token}").status_code == 303
     assert earlier.get(f"/rsvp/invitations/{invitation.id}").status_code == 200
@@ -84,7 +77,7 @@ def test_new_focal_point_gets_a_link_and_the_old_one_stops_working(app, client, 
 
 def test_answered_invitation_tells_the_new_focal_point_the_answer_so_far(client, db, scene, make):
     invitation = scene.invitation("Apple")
-    send(client, db, scene, invitation)
+    send_and_read_token(client, db, scene, invitation)
     stored = reload(db, invitation)
     stored.status = InvitationStatus.ACCEPTED
     db.commit()
@@ -114,7 +107,7 @@ def test_new_focal_point_without_an_address_is_refused_for_a_sent_invitation(
     app, client, db, scene, make
 ):
     invitation = scene.invitation("Apple")
-    token = send(client, db, scene, invitation)
+    token = send_and_read_token(client, db, scene, invitation)
     silent = make.contact(invitation.organisation, name="Sam Silent", email="sam@apple.example")
     silent.email = None
     silent.email_normalized = None
@@ -136,7 +129,7 @@ def test_focal_point_changed_after_cancellation_revokes_the_link_and_says_none_w
     app, client, db, scene, make
 ):
     invitation = scene.invitation("Apple")
-    token = send(client, db, scene, invitation)
+    token = send_and_read_token(client, db, scene, invitation)
     convening = scene.convening
     convening.status = ConveningStatus.CANCELLED
     db.merge(convening)

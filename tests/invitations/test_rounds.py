@@ -17,22 +17,21 @@ from coordination.models import (
     SeatRequestStatus,
 )
 
-from .manage_helpers import Scene, calendar_of, event_of, link_in, outbox, reload, text_of, token_of
+from .manage_helpers import (
+    Scene,
+    calendar_of,
+    event_of,
+    outbox,
+    reload,
+    send_and_read_token,
+    text_of,
+)
 from .rsvp_helpers import delegate_data
 
 
 @pytest.fixture
 def scene(make, auth) -> Scene:
     return Scene(make, auth)
-
-
-def send(client, db, scene, invitation: Invitation) -> str:
-    """Send the invitation through the organisers' page; answer the raw token emailed."""
-    client.post(
-        f"/convenings/{scene.convening.id}/invitations/send",
-        data={"invitation": [str(invitation.id)]},
-    )
-    return token_of(link_in(outbox(db)[-1].text_body))
 
 
 def accept_with_delegates(app, token: str, invitation: Invitation, *people: tuple[str, str]):
@@ -80,7 +79,7 @@ def invite_again(client, scene, invitation: Invitation, seat_quota: int = 2):
 
 def test_withdrawing_cancels_every_delegate_and_tells_each(app, client, db, scene):
     invitation = scene.invitation("Apple")
-    token = send(client, db, scene, invitation)
+    token = send_and_read_token(client, db, scene, invitation)
     accept_with_delegates(
         app,
         token,
@@ -113,8 +112,8 @@ def test_withdrawing_cancels_every_delegate_and_tells_each(app, client, db, scen
 def test_withdrawn_and_declined_delegates_are_cancelled_alike(app, client, db, scene):
     withdrawn = scene.invitation("Apple")
     declined = scene.invitation("Facebook")
-    withdrawn_token = send(client, db, scene, withdrawn)
-    declined_token = send(client, db, scene, declined)
+    withdrawn_token = send_and_read_token(client, db, scene, withdrawn)
+    declined_token = send_and_read_token(client, db, scene, declined)
     accept_with_delegates(app, withdrawn_token, withdrawn, ("Ann", "ann@apple.example"))
     browser = accept_with_delegates(app, declined_token, declined, ("Fay", "fay@facebook.example"))
 
@@ -141,7 +140,7 @@ def test_withdrawn_and_declined_delegates_are_cancelled_alike(app, client, db, s
 
 def test_withdrawal_records_the_delegates_it_cancelled(app, client, db, scene):
     invitation = scene.invitation("Apple")
-    token = send(client, db, scene, invitation)
+    token = send_and_read_token(client, db, scene, invitation)
     accept_with_delegates(
         app,
         token,
@@ -162,7 +161,7 @@ def test_withdrawal_records_the_delegates_it_cancelled(app, client, db, scene):
 
 def test_inviting_again_starts_a_fresh_round_without_the_earlier_delegates(app, client, db, scene):
     invitation = scene.invitation("Apple")
-    old_token = send(client, db, scene, invitation)
+    old_token = send_and_read_token(client, db, scene, invitation)
     browser = accept_with_delegates(
         app,
         old_token,
@@ -176,7 +175,7 @@ def test_inviting_again_starts_a_fresh_round_without_the_earlier_delegates(app, 
     withdraw(client, invitation)
 
     reinvited = invite_again(client, scene, invitation)
-    new_token = send(client, db, scene, invitation)
+    new_token = send_and_read_token(client, db, scene, invitation)
 
     assert reinvited.status_code == 302
     assert new_token != old_token
@@ -196,7 +195,7 @@ def test_inviting_again_starts_a_fresh_round_without_the_earlier_delegates(app, 
 
 def test_the_new_round_offers_every_seat_again(app, client, db, scene):
     invitation = scene.invitation("Apple")
-    old_token = send(client, db, scene, invitation)
+    old_token = send_and_read_token(client, db, scene, invitation)
     accept_with_delegates(
         app,
         old_token,
@@ -206,7 +205,7 @@ def test_the_new_round_offers_every_seat_again(app, client, db, scene):
     )
     withdraw(client, invitation)
     invite_again(client, scene, invitation)
-    new_token = send(client, db, scene, invitation)
+    new_token = send_and_read_token(client, db, scene, invitation)
 
     accept_with_delegates(
         app,
@@ -222,7 +221,7 @@ def test_the_new_round_offers_every_seat_again(app, client, db, scene):
 
 def test_an_earlier_delegate_gains_no_access_from_the_new_round(app, client, db, scene, make):
     invitation = scene.invitation("Apple")
-    token = send(client, db, scene, invitation)
+    token = send_and_read_token(client, db, scene, invitation)
     accept_with_delegates(app, token, invitation, ("Dana Delegate", "dana@apple.example"))
     dana = make.user(email="dana@apple.example", name="Dana Delegate")
     as_dana = app.test_client()
@@ -234,7 +233,7 @@ def test_an_earlier_delegate_gains_no_access_from_the_new_round(app, client, db,
 
     withdraw(client, invitation)
     invite_again(client, scene, invitation)
-    send(client, db, scene, invitation)
+    send_and_read_token(client, db, scene, invitation)
 
     assert as_dana.get(convening_url).status_code == 404
 
@@ -243,7 +242,7 @@ def test_inviting_again_reuses_the_row_and_keeps_the_earlier_round_in_the_audit_
     app, client, db, scene
 ):
     invitation = scene.invitation("Apple")
-    token = send(client, db, scene, invitation)
+    token = send_and_read_token(client, db, scene, invitation)
     accept_with_delegates(app, token, invitation, ("Dana Delegate", "dana@apple.example"))
     withdraw(client, invitation)
 
