@@ -116,12 +116,15 @@ def _register_blueprints(app: Flask) -> None:
     from .agenda import order_views as agenda_order_views
     from .agenda import page_views as agenda_page_views
     from .agenda import views as agenda_views
+    from .api import spec_views as api_spec_views
+    from .api import token_views as api_token_views
     from .auth import views as auth_views
     from .briefings import download_views as briefing_download_views
     from .briefings import edit_views as briefing_edit_views
     from .briefings import upload_views as briefing_upload_views
     from .briefings import views as briefing_views
     from .calendar import views as calendar_views
+    from .convenings import api as convening_api
     from .convenings import series_views as convening_series_views
     from .convenings import team_views as convening_team_views
     from .convenings import views as convening_views
@@ -170,6 +173,10 @@ def _register_blueprints(app: Flask) -> None:
         action_views,
         action_tracker_views,
         followup_views,
+        api_token_views,
+        # The JSON API: one blueprint, each domain's operations on it.
+        api_spec_views,
+        convening_api,
     )
     for blueprint in dict.fromkeys(module.blueprint for module in view_modules):
         app.register_blueprint(blueprint)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +11,18 @@ from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, User
+
+# Called with (session, event, object) for each event recorded, inside the same transaction:
+# how webhooks learn of a change without the services knowing they exist.
+RecordListener = Callable[[Session, AuditEvent, Any], None]
+_listeners: list[RecordListener] = []
+
+
+def on_record(listener: RecordListener) -> RecordListener:
+    """Register ``listener`` to hear of every audit event as it is recorded."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
 
 
 def _plain(value: Any) -> Any:
@@ -60,6 +72,8 @@ def record(
         remote_address=request.remote_addr if has_request_context() else None,
     )
     session.add(event)
+    for listener in _listeners:
+        listener(session, event, obj)
     return event
 
 

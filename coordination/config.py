@@ -70,6 +70,10 @@ DEFAULTS: dict[str, Any] = {
     # in an hour, on top of one per seat it offers; and the most one address receives.
     "DELEGATE_MAIL_PER_HOUR": 20,
     "DELEGATE_MAIL_PER_ADDRESS_PER_HOUR": 5,
+    # The JSON API: requests one token may make per minute, and the longest a token lives.
+    "API_REQUESTS_PER_MINUTE": 300,
+    "API_TOKEN_MAX_DAYS": 366,
+    "API_PAGE_MAX": 200,
 }
 
 # Settings read from the environment as something other than a string.
@@ -93,6 +97,9 @@ _INT_KEYS = {
     "ACTION_DUE_SOON_DAYS",
     "DELEGATE_MAIL_PER_HOUR",
     "DELEGATE_MAIL_PER_ADDRESS_PER_HOUR",
+    "API_REQUESTS_PER_MINUTE",
+    "API_TOKEN_MAX_DAYS",
+    "API_PAGE_MAX",
 }
 _LIST_KEYS = {"SENSITIVITY_LABELS", "TRUSTED_HOSTS", "DOCUMENT_TYPES", "WATERMARK_LABELS"}
 _BOOL_KEYS = {"MAIL_DELIVER_AFTER_REQUEST"}

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .api.openapi import PREFIX as API_PREFIX
+from .api.problems import from_http_error, problem_response
 
 log = logging.getLogger("coordination.errors")
 
@@ -57,7 +60,13 @@ def render_error(status: int, detail: str | None = None):
     return page, status
 
 
+def _for_api() -> bool:
+    return has_request_context() and request.path.startswith(API_PREFIX)
+
+
 def handle_http_error(error: HTTPException):
+    if _for_api():
+        return from_http_error(error)
     return render_error(error.code or 500)
 
 
@@ -73,6 +82,8 @@ def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
     log.exception("Unhandled error", exc_info=error)
+    if _for_api():
+        return problem_response(500)
     return render_error(500)
 
 

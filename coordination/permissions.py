@@ -60,6 +60,8 @@ class Action(enum.StrEnum):
     UPDATE_ACTION = "update_action"
     # On one organisation: its history with the convenings the viewer is on the team of.
     VIEW_STAKEHOLDER_HISTORY = "view_stakeholder_history"
+    # On one personal access token: its owner and administrators revoke it.
+    MANAGE_API_TOKEN = "manage_api_token"  # noqa: S105
 
 
 Check = Callable[[Principal, Any], bool]

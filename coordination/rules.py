@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .actions import access as actions_access
 from .admin import access as admin_access
+from .api import access as api_access
 from .briefings import access as briefings_access
 from .convenings import access as convenings_access
 from .directory import access as directory_access
@@ -13,6 +14,7 @@ from .invitations import access as invitations_access
 DOMAIN_RULES = (
     actions_access,
     admin_access,
+    api_access,
     briefings_access,
     convenings_access,
     directory_access,

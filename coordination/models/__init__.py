@@ -10,6 +10,7 @@ from .agenda import (
     MinuteEntry,
     MinuteRevision,
 )
+from .api_token import ApiToken, TokenScope
 from .audit import AuditEvent
 from .base import Base, UTCDateTime, utcnow
 from .briefing import Document, DocumentVersion, DownloadReceipt
@@ -57,6 +58,7 @@ __all__ = [
     "AgendaItemKind",
     "AgendaPresenter",
     "AgendaVersion",
+    "ApiToken",
     "AttendanceMode",
     "Audience",
     "AudienceKind",
@@ -89,6 +91,7 @@ __all__ = [
     "TeamMembership",
     "TeamRole",
     "TokenPurpose",
+    "TokenScope",
     "UTCDateTime",
     "User",
     "UserToken",
