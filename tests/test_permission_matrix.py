@@ -26,17 +26,18 @@ from coordination.models import (
 )
 from coordination.permissions import Action, can, unruled_actions
 from coordination.principal import load_principal
-
-ROLES = ("anonymous", "outsider", "participant", "coordinator", "organiser", "admin")
-
-EVERYONE = set(ROLES)
-SIGNED_IN = EVERYONE - {"anonymous"}
-MEMBERS = {"participant", "coordinator", "organiser", "admin"}
-TEAM = {"coordinator", "organiser", "admin"}
-ORGANISERS = {"organiser", "admin"}
-ADMIN = {"admin"}
-# The world's participant is the focal point of their organisation's invitation.
-ANSWERERS = {"participant", "organiser", "admin"}
+from tests.api.helpers import make_token
+from tests.api.matrix import api_rows
+from tests.api.roles import (
+    ADMIN,
+    ANSWERERS,
+    EVERYONE,
+    MEMBERS,
+    ORGANISERS,
+    ROLES,
+    SIGNED_IN,
+    TEAM,
+)
 
 # endpoint -> {method: roles allowed}
 MATRIX: dict[str, dict[str, set[str]]] = {
@@ -194,7 +195,11 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "tracker.board": {"GET": TEAM},
     "tracker.export_csv": {"GET": TEAM},
     "tracker.organisations": {"GET": TEAM},
+    # The JSON API, called with a token of each role.
+    **api_rows(),
 }
+# API routes anyone may call without a token.
+API_OPEN = {"api.openapi_document", "api.reference"}
 
 
 @dataclass
@@ -202,6 +207,8 @@ class World:
     """One convening with its team, an invited organisation, and things to act on."""
 
     users: dict
+    # A read-and-write API token of each role's user.
+    tokens: dict
     url_values: dict
     # The same kinds of object, belonging to an organisation invited only to another team's
     # convening: outside what the world's organiser administers.
@@ -266,14 +273,18 @@ def world(make) -> World:
     # A briefing for everyone invited, and an action the invited organisation owns.
     document = make.document(convening, "A briefing")
     action = make.action(convening, "An action", owner_organisation=invited)
+    users = {
+        "outsider": outsider,
+        "participant": participant,
+        "coordinator": coordinator,
+        "organiser": organiser,
+        "admin": admin,
+    }
+    tokens = {role: make_token(make.session, user)[0] for role, user in users.items()}
+    participant_token = make_token(make.session, participant, name="The world's token")[1]
     return World(
-        users={
-            "outsider": outsider,
-            "participant": participant,
-            "coordinator": coordinator,
-            "organiser": organiser,
-            "admin": admin,
-        },
+        tokens=tokens,
+        users=users,
         url_values={
             "convening_id": convening.id,
             "organisation_id": invited.id,
@@ -290,6 +301,7 @@ def world(make) -> World:
             "document_id": document.id,
             "version_id": document.latest.id,
             "action_id": action.id,
+            "token_id": participant_token.id,
         },
         outside_values={
             "organisation_id": elsewhere.id,
@@ -309,7 +321,7 @@ def _url(app, endpoint: str, world: World, outside: bool = False) -> str:
 
 
 def _refused(response) -> bool:
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return True
     if response.status_code in (301, 302, 303):
         target = urlsplit(response.headers["Location"])
@@ -319,6 +331,11 @@ def _refused(response) -> bool:
 
 def _request(app, world: World, role: str, endpoint: str, method: str, outside: bool = False):
     client = app.test_client()
+    if endpoint.startswith("api.") and endpoint not in API_OPEN:
+        headers = {"Authorization": f"Bearer {world.tokens[role]}"} if role != "anonymous" else {}
+        return client.open(
+            _url(app, endpoint, world, outside), method=method, json={}, headers=headers
+        )
     if role != "anonymous":
         from tests.factories import PASSWORD
 
@@ -423,6 +440,9 @@ def test_every_state_change_refuses_a_missing_csrf_token(make_app, world, db):
     client = app.test_client()
     before = _row_counts(db)
     for endpoint, methods in sorted(MATRIX.items()):
+        # The API takes no cookies, so it needs no CSRF token (tests/api/test_tokens.py).
+        if endpoint.startswith("api."):
+            continue
         if "POST" in methods:
             response = client.post(_url(app, endpoint, world), data={})
             assert response.status_code == 400, endpoint

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from ..form_fields import options
 from ..models import TokenScope
 from .tokens import DEFAULT_DAYS
 
@@ -18,7 +19,7 @@ class TokenForm(FlaskForm):
     )
     scope = RadioField(
         "What it may do",
-        choices=[(scope.value, scope.label) for scope in TokenScope],
+        choices=options([(scope.value, scope.label) for scope in TokenScope]),
         default=TokenScope.READ.value,
         validators=[InputRequired()],
     )
