@@ -110,15 +110,18 @@ def _finish_configuration(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .actions import api as action_api
     from .actions import tracker_views as action_tracker_views
     from .actions import views as action_views
     from .admin import views as admin_views
+    from .agenda import api as agenda_api
     from .agenda import order_views as agenda_order_views
     from .agenda import page_views as agenda_page_views
     from .agenda import views as agenda_views
     from .api import spec_views as api_spec_views
     from .api import token_views as api_token_views
     from .auth import views as auth_views
+    from .briefings import api as briefing_api
     from .briefings import download_views as briefing_download_views
     from .briefings import edit_views as briefing_edit_views
     from .briefings import upload_views as briefing_upload_views
@@ -129,9 +132,12 @@ def _register_blueprints(app: Flask) -> None:
     from .convenings import team_views as convening_team_views
     from .convenings import views as convening_views
     from .core import views as core_views
+    from .directory import api as directory_api
     from .directory import csv_views as directory_csv_views
     from .directory import views as directory_views
+    from .followup import api as followup_api
     from .followup import views as followup_views
+    from .invitations import api as invitation_api
     from .invitations.answering import delegate_views as invitation_delegate_views
     from .invitations.answering import seat_views as invitation_seat_views
     from .invitations.answering import views as invitation_answer_views
@@ -140,7 +146,9 @@ def _register_blueprints(app: Flask) -> None:
     from .invitations.manage import notify_views as invitation_notify_views
     from .invitations.manage import sending_views as invitation_sending_views
     from .invitations.manage import views as invitation_manage_views
+    from .minutes import api as minutes_api
     from .minutes import views as minutes_views
+    from .webhooks import views as webhook_views
 
     # Every view module, in the order their blueprints are registered. A module registers
     # its own routes on its package's blueprint; importing it here is what brings them in.
@@ -174,9 +182,17 @@ def _register_blueprints(app: Flask) -> None:
         action_tracker_views,
         followup_views,
         api_token_views,
+        webhook_views,
         # The JSON API: one blueprint, each domain's operations on it.
         api_spec_views,
         convening_api,
+        directory_api,
+        invitation_api,
+        agenda_api,
+        minutes_api,
+        briefing_api,
+        action_api,
+        followup_api,
     )
     for blueprint in dict.fromkeys(module.blueprint for module in view_modules):
         app.register_blueprint(blueprint)

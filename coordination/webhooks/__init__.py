@@ -1,0 +1,1 @@
+"""Signed webhooks: subscriptions to events, deliveries queued with the change they announce."""

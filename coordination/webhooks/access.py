@@ -1,0 +1,3 @@
+"""Who may subscribe to webhooks and read their deliveries."""
+
+from __future__ import annotations
