@@ -19,9 +19,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(mail_group)
     app.cli.add_command(actions_group)
+    from .api.commands import tokens_group
     from .demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(tokens_group)
 
 
 @click.group("db", help="Database migrations.")
