@@ -47,6 +47,19 @@ def filtered(filters: DirectoryFilters) -> Select:
     return statement.order_by(Organisation.name_normalized, Organisation.id)
 
 
+def with_contact_counts(statement: Select) -> Select:
+    """The statement's organisations, each beside the number of its current contacts."""
+    counts = (
+        select(Contact.organisation_id, func.count(Contact.id).label("contact_count"))
+        .where(Contact.archived_at.is_(None))
+        .group_by(Contact.organisation_id)
+        .subquery()
+    )
+    return statement.add_columns(func.coalesce(counts.c.contact_count, 0)).outerjoin(
+        counts, counts.c.organisation_id == Organisation.id
+    )
+
+
 def list_page(session: Session, filters: DirectoryFilters, number: int, per_page: int) -> Page:
     """One page of organisations with their sectors and contact counts, in three queries."""
     statement = filtered(filters)
@@ -55,15 +68,8 @@ def list_page(session: Session, filters: DirectoryFilters, number: int, per_page
     )
     last_page = max(1, -(-total // per_page))
     number = min(number, last_page)
-    counts = (
-        select(Contact.organisation_id, func.count(Contact.id).label("contact_count"))
-        .where(Contact.archived_at.is_(None))
-        .group_by(Contact.organisation_id)
-        .subquery()
-    )
     rows = session.execute(
-        statement.add_columns(func.coalesce(counts.c.contact_count, 0))
-        .outerjoin(counts, counts.c.organisation_id == Organisation.id)
+        with_contact_counts(statement)
         .options(selectinload(Organisation.sector_links))
         .limit(per_page)
         .offset((number - 1) * per_page)
