@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test-browser bench bench-tracker install install-test system-packages test test-postgres lint format migrate demo clean
+.PHONY: run serve fuzz-api test-browser bench bench-tracker install install-test system-packages test test-postgres lint format migrate demo clean
 
 $(BIN)/python:
 	scripts/ensure-venv "$(PYTHON)" "$(VENV)"
@@ -50,6 +50,10 @@ test: install-test
 ## The same suite against PostgreSQL (POSTGRES_TEST_URL; the database is emptied first)
 test-postgres: install-test
 	COORDINATION_TEST_DATABASE_URL="$(POSTGRES_TEST_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Schemathesis against the served API description, as organiser, coordinator and focal point
+fuzz-api: install-test
+	$(BIN)/python scripts/fuzz-api
 
 ## Only the browser journeys, accessibility and HTML checks (screenshots of failures in tests/artifacts/)
 test-browser: install-test

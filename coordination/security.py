@@ -6,6 +6,8 @@ from flask import Flask, Request, Response, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 
+from .api.openapi import PREFIX as API_PREFIX
+from .api.problems import problem_response
 from .errors import render_error
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -62,6 +64,12 @@ class CheckedValues(ImmutableMultiDict):
                 raise UnstorableText()
 
 
+def _refuse_unstorable(error: UnstorableText):
+    if request.path.startswith(API_PREFIX):
+        return problem_response(400, error.description)
+    return render_error(400, error.description)
+
+
 class CheckedRequest(Request):
     parameter_storage_class = CheckedValues
 
@@ -70,7 +78,7 @@ def init_app(app: Flask) -> None:
     # Checked where values are parsed, not in a before_request hook: reading the form there
     # would parse uploads before the briefing views raise their size limit.
     app.request_class = CheckedRequest
-    app.register_error_handler(UnstorableText, lambda error: render_error(400, error.description))
+    app.register_error_handler(UnstorableText, _refuse_unstorable)
     app.after_request(add_security_headers)
     if app.config["ENV"] == "production":
         app.after_request(add_strict_transport)

@@ -17,8 +17,8 @@ from .problems import PROBLEM_TYPE
 PREFIX = "/api/v1"
 API_VERSION = "1.0.0"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-# Every authenticated call may answer these.
-COMMON_ERRORS = (401, 403, 429)
+# Every authenticated call may answer these (400: a query or header the server cannot read).
+COMMON_ERRORS = (400, 401, 403, 429)
 WRITE_ERRORS = (400, 415, 422)
 _RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>[a-z_]+)(?:\([^)]*\))?:)?(?P<name>[a-z_]+)>")
 
@@ -83,7 +83,8 @@ def _errors_for(method: str, described: Operation, has_path_ids: bool) -> list[i
         if described.versioned:
             statuses.add(412)
     if has_path_ids:
-        statuses.add(404)
+        # 405 too: a path whose id is out of range matches no operation of that method.
+        statuses |= {404, 405}
     return sorted(statuses)
 
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 Item = TypeVar("Item")
 
 # What names a stored object in a path or a body: the same range the pages' URLs accept.
 ObjectId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def _written_as_a_date_time(value: Any) -> Any:
+    # The lenient parser would read "0.5" as a Unix time; the API takes RFC 3339 text only.
+    if isinstance(value, str) and ("T" not in value.upper() or len(value) < 16):
+        raise ValueError("Give a date and time with its offset, such as 2027-03-02T09:00:00Z.")
+    return value
+
+
+# An instant in a query string: RFC 3339 with its offset, never a bare number.
+QueryInstant = Annotated[AwareDatetime, BeforeValidator(_written_as_a_date_time)]
 
 
 class Input(BaseModel):

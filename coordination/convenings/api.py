@@ -13,7 +13,7 @@ from ..api.cursors import PageQuery, page_after
 from ..api.operations import operation
 from ..api.representations import representer
 from ..api.responses import etag_of, expected_version, json_response, perform
-from ..api.schemas import Input, ItemsPage, Named, ObjectId
+from ..api.schemas import Input, ItemsPage, Named, ObjectId, QueryInstant
 from ..db import get_session
 from ..models import Convening, ConveningStatus, TeamRole
 from ..permissions import Action, can, guard, load
@@ -99,8 +99,8 @@ def _answer(convening: Convening, status: int = 200):
 
 class ConveningListQuery(PageQuery):
     status: StatusName | None = Field(None, description="Only convenings in this status.")
-    starts_after: AwareDatetime | None = Field(None, description="Starting at or after this.")
-    starts_before: AwareDatetime | None = Field(None, description="Starting before this.")
+    starts_after: QueryInstant | None = Field(None, description="Starting at or after this.")
+    starts_before: QueryInstant | None = Field(None, description="Starting before this.")
 
 
 @blueprint.get("/convenings")
