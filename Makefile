@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve fuzz-api test-browser bench bench-tracker install install-test system-packages test test-postgres lint format migrate demo clean
+.PHONY: run serve fuzz-api test-browser bench bench-api bench-tracker install install-test system-packages test test-postgres lint format migrate demo clean
 
 $(BIN)/python:
 	scripts/ensure-venv "$(PYTHON)" "$(VENV)"
@@ -63,6 +63,11 @@ test-browser: install-test
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## The API's main lists at two data scales, beside hello world; writes bench/api-results.md
+bench-api: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/api.py $(BENCH_ARGS)
 
 ## The action tracker at 1,000 and 100,000 actions; writes bench/tracker-results.md
 bench-tracker: install

@@ -119,10 +119,15 @@ def count_queries(app, email: str, paths: dict[str, str]) -> dict[str, int]:
     return counts
 
 
-def run_wrk(url: str, cookie: str, seconds: int, connections: int) -> dict[str, float]:
+def run_wrk(
+    url: str, cookie: str, seconds: int, connections: int, header: str = ""
+) -> dict[str, float]:
+    """Load ``url`` with wrk, with the session ``cookie`` or another ``header`` on each request."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
+    if header:
+        command[1:1] = ["-H", header]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     requests = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = {}
