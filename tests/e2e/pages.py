@@ -31,6 +31,11 @@ IMPORT_CSV = (
 )
 
 
+def _make_token(page: Page) -> None:
+    page.get_by_label("Name").fill("Visitor system")
+    page.get_by_role("button", name="Make the token").click()
+
+
 def _upload_csv(page: Page) -> None:
     page.get_by_label("CSV file").set_input_files(
         files=[{"name": "organisations.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV}]
@@ -138,6 +143,17 @@ PAGES = [
     PageSpec("admin-account", "admin", lambda w: f"/admin/users/{w.participant.id}"),
     PageSpec("admin-account-edit", "admin", lambda w: f"/admin/users/{w.participant.id}/edit"),
     PageSpec("admin-outbox", "admin", fixed("/admin/outbox")),
+    PageSpec("api-tokens", "organiser", fixed("/account/tokens")),
+    PageSpec("api-token-made", "participant", fixed("/account/tokens"), 201, _make_token),
+    PageSpec(
+        "api-tokens-errors",
+        "coordinator",
+        fixed("/account/tokens"),
+        400,
+        submit_empty("Make the token"),
+    ),
+    PageSpec("admin-api-tokens", "admin", fixed("/admin/tokens")),
+    PageSpec("api-reference", None, fixed("/api/v1/reference")),
     PageSpec("admin-audit", "admin", fixed("/admin/audit")),
     *INVITATION_PAGES,
     PageSpec("error-403", "participant", fixed("/admin/users"), 403),
