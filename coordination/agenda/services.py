@@ -22,6 +22,7 @@ from ..models import (
     Convening,
     Delegate,
     Organisation,
+    utcnow,
 )
 from ..principal import Principal
 from ..service import InputError, StaleError
@@ -172,6 +173,10 @@ def update_item(
     session.flush()
     changes = audit.changes_between(before, describe(item))
     if changes:
+        # Presenters and the audience are rows of their own: touching the item raises its
+        # version with any change, so an edit based on the one before is refused as stale.
+        item.updated_at = utcnow()
+        session.flush()
         audit.record(
             session,
             principal.user,
