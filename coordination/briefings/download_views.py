@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Response, abort, current_app, render_template, request
 
@@ -23,14 +23,17 @@ from .pack import build_pack, receivable
 from .receipts import Recipient
 from .watermark import UnreadablePdf, stamp_pdf
 
+Answer = Response | tuple[str, int]
+Problem = Callable[[str, str, int], Answer]
+
 
 def _problem(title: str, message: str, status: int) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
-def _missing(version: DocumentVersion) -> tuple[str, int]:
+def _missing(version: DocumentVersion, problem: Problem) -> Answer:
     current_app.logger.error("Stored file missing for document version %s", version.id)
-    return _problem(
+    return problem(
         "File missing",
         "The file of this document is missing on the server, so nothing was downloaded. "
         "Tell the organisers of the convening.",
@@ -55,8 +58,12 @@ def _record(
         receipts.record_download(convening, recipient, delivered, channel)
 
 
-def _deliver(document: Document, version: DocumentVersion) -> Response | tuple[str, int]:
-    """Send one version, stamped for the recipient when its label asks for a watermark."""
+def deliver(document: Document, version: DocumentVersion, problem: Problem = _problem) -> Answer:
+    """Send one version, stamped for the recipient when its label asks for a watermark.
+
+    ``problem(title, message, status)`` answers a file that cannot be sent (a page, or the
+    API's problem document).
+    """
     session = get_session()
     convening = document.convening
     principal = current_principal()
@@ -80,7 +87,7 @@ def _deliver(document: Document, version: DocumentVersion) -> Response | tuple[s
         except UnreadablePdf as error:
             handle.close()
             current_app.logger.warning("Cannot stamp document version %s: %s", version.id, error)
-            return _problem(
+            return problem(
                 "This document cannot be prepared",
                 f"“{document.title}” is labelled {document.sensitivity}, so every copy carries "
                 "the name of the person receiving it, but its PDF could not be read to add "
@@ -90,7 +97,7 @@ def _deliver(document: Document, version: DocumentVersion) -> Response | tuple[s
             )
         except FileNotFoundError:
             handle.close()
-            return _missing(version)
+            return _missing(version, problem)
         outgoing = Outgoing(
             size=handle.seek(0, 2),
             media_type=version.media_type,
@@ -102,7 +109,7 @@ def _deliver(document: Document, version: DocumentVersion) -> Response | tuple[s
         try:
             size = path.stat().st_size
         except FileNotFoundError:
-            return _missing(version)
+            return _missing(version, problem)
         outgoing = Outgoing(
             size=size,
             media_type=version.media_type,
@@ -124,7 +131,7 @@ def document(document: Document):
     version = document.latest
     if version is None:
         abort(404)
-    return _deliver(document, version)
+    return deliver(document, version)
 
 
 @blueprint.get("/document-versions/<id:version_id>/download")
@@ -134,7 +141,7 @@ def document(document: Document):
 )
 def version(version: DocumentVersion):
     """Any version of a document, for the convening's team."""
-    return _deliver(version.document, version)
+    return deliver(version.document, version)
 
 
 @blueprint.get("/convenings/<id:convening_id>/briefing-pack.zip")

@@ -52,10 +52,9 @@ def team_documents(
     return paginate(session, statement, number, per_page)
 
 
-def released_documents(
-    session: Session, convening: Convening, viewer: Viewer, number: int, per_page: int
-) -> Page:
-    """One page of what the viewer receives now: audience, embargo and status allowing."""
+def _released(session: Session, convening: Convening, viewer: Viewer) -> list[Document]:
+    """What the viewer receives now, in the listing's order: audience, embargo and status
+    allowing."""
     statement = _listing(convening)
     if not viewer.is_team:
         # Narrowed in SQL as far as it can be; the audience is judged below, row by row.
@@ -63,11 +62,18 @@ def released_documents(
             Document.deleted_at.is_(None),
             or_(Document.embargo_until.is_(None), Document.embargo_until <= utcnow()),
         )
-    documents = [
+    return [
         document
         for document in session.scalars(statement).unique()
         if released_to(document, viewer)
     ]
+
+
+def released_documents(
+    session: Session, convening: Convening, viewer: Viewer, number: int, per_page: int
+) -> Page:
+    """One page of what the viewer receives now: audience, embargo and status allowing."""
+    documents = _released(session, convening, viewer)
     last_page = max(1, -(-len(documents) // per_page))
     number = min(number, last_page)
     start = (number - 1) * per_page
@@ -77,6 +83,16 @@ def released_documents(
         per_page=per_page,
         total=len(documents),
     )
+
+
+def received_statement(session: Session, convening: Convening, viewer: Viewer) -> Select:
+    """The documents the viewer receives now, as a statement without an order (to page through
+    with a cursor): the team's live documents, or those released to a participant."""
+    statement = _listing(convening).order_by(None)
+    if viewer.is_team:
+        return statement.where(Document.deleted_at.is_(None))
+    released = [document.id for document in _released(session, convening, viewer)]
+    return statement.where(Document.id.in_(released))
 
 
 def versions_of(session: Session, document: Document) -> list[DocumentVersion]:
