@@ -58,17 +58,21 @@ class ListFilters:
     owner_organisation_id: int | None = None
 
 
-def _ordered(statement: Select) -> Select:
-    """Outstanding actions first, then by due date (undated last), newest last."""
-    outstanding = case(
+def outstanding_rank():
+    """0 for an outstanding action, 1 for the rest: lists show outstanding ones first."""
+    return case(
         (
             ActionItem.status.in_(list(OPEN_STATUSES)) & ActionItem.carried_over_at.is_(None),
             0,
         ),
         else_=1,
     )
+
+
+def _ordered(statement: Select) -> Select:
+    """Outstanding actions first, then by due date (undated last), newest last."""
     undated = case((ActionItem.due_on.is_(None), 1), else_=0)
-    return statement.order_by(outstanding, undated, ActionItem.due_on, ActionItem.id)
+    return statement.order_by(outstanding_rank(), undated, ActionItem.due_on, ActionItem.id)
 
 
 def _owned_by(principal: Principal):
@@ -110,6 +114,23 @@ def _rows(page: Page, zone_for) -> Page:
     return page
 
 
+def convening_actions_query(
+    principal: Principal, convening: Convening, team: bool, filters: ListFilters
+) -> Select:
+    """The convening's actions the viewer may list, filtered, unordered: all for the team, the
+    viewer's own for others."""
+    statement = actions_of(convening)
+    if not team:
+        statement = statement.where(_owned_by(principal))
+    if filters.status and (condition := _status_condition(filters.status)) is not None:
+        statement = statement.where(condition)
+    if filters.owner_organisation_id is not None:
+        statement = statement.where(
+            ActionItem.owner_organisation_id == filters.owner_organisation_id
+        )
+    return statement
+
+
 def convening_actions(
     session: Session,
     principal: Principal,
@@ -120,15 +141,7 @@ def convening_actions(
     per_page: int,
 ) -> Page:
     """One page of the convening's actions: all for the team, the viewer's own for others."""
-    statement = actions_of(convening)
-    if not team:
-        statement = statement.where(_owned_by(principal))
-    if filters.status and (condition := _status_condition(filters.status)) is not None:
-        statement = statement.where(condition)
-    if filters.owner_organisation_id is not None:
-        statement = statement.where(
-            ActionItem.owner_organisation_id == filters.owner_organisation_id
-        )
+    statement = convening_actions_query(principal, convening, team, filters)
     page = paginate(session, _ordered(statement), number, per_page)
     return _rows(page, lambda _action: convening.timezone)
 
