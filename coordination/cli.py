@@ -21,9 +21,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(actions_group)
     from .api.commands import tokens_group
     from .demo import seed_demo_command
+    from .webhooks.commands import webhooks_group
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(tokens_group)
+    app.cli.add_command(webhooks_group)
 
 
 @click.group("db", help="Database migrations.")

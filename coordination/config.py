@@ -74,6 +74,15 @@ DEFAULTS: dict[str, Any] = {
     "API_REQUESTS_PER_MINUTE": 300,
     "API_TOKEN_MAX_DAYS": 366,
     "API_PAGE_MAX": 200,
+    # Webhooks: how long one delivery may take, the first wait after a failure (doubling up to
+    # the longest), the attempts per delivery, and failures in a row before a subscription is
+    # paused. Private, loopback and link-local targets are refused unless allowed.
+    "WEBHOOK_TIMEOUT_SECONDS": 5,
+    "WEBHOOK_RETRY_SECONDS": 60,
+    "WEBHOOK_RETRY_MAX_SECONDS": 6 * 60 * 60,
+    "WEBHOOK_MAX_ATTEMPTS": 12,
+    "WEBHOOK_PAUSE_AFTER_FAILURES": 10,
+    "WEBHOOK_ALLOW_PRIVATE_TARGETS": False,
 }
 
 # Settings read from the environment as something other than a string.
@@ -100,9 +109,14 @@ _INT_KEYS = {
     "API_REQUESTS_PER_MINUTE",
     "API_TOKEN_MAX_DAYS",
     "API_PAGE_MAX",
+    "WEBHOOK_TIMEOUT_SECONDS",
+    "WEBHOOK_RETRY_SECONDS",
+    "WEBHOOK_RETRY_MAX_SECONDS",
+    "WEBHOOK_MAX_ATTEMPTS",
+    "WEBHOOK_PAUSE_AFTER_FAILURES",
 }
 _LIST_KEYS = {"SENSITIVITY_LABELS", "TRUSTED_HOSTS", "DOCUMENT_TYPES", "WATERMARK_LABELS"}
-_BOOL_KEYS = {"MAIL_DELIVER_AFTER_REQUEST"}
+_BOOL_KEYS = {"MAIL_DELIVER_AFTER_REQUEST", "WEBHOOK_ALLOW_PRIVATE_TARGETS"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 

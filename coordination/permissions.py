@@ -62,6 +62,10 @@ class Action(enum.StrEnum):
     VIEW_STAKEHOLDER_HISTORY = "view_stakeholder_history"
     # On one personal access token: its owner and administrators revoke it.
     MANAGE_API_TOKEN = "manage_api_token"  # noqa: S105
+    # On one convening: subscribe endpoints to its events (its organisers).
+    MANAGE_WEBHOOKS = "manage_webhooks"
+    # On one webhook subscription: see its deliveries, pause, resume, resend, delete it.
+    MANAGE_WEBHOOK_SUBSCRIPTION = "manage_webhook_subscription"
 
 
 Check = Callable[[Principal, Any], bool]

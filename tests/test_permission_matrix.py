@@ -38,6 +38,7 @@ from tests.api.roles import (
     SIGNED_IN,
     TEAM,
 )
+from tests.webhooks.helpers import subscription_with_delivery
 
 # endpoint -> {method: roles allowed}
 MATRIX: dict[str, dict[str, set[str]]] = {
@@ -282,6 +283,7 @@ def world(make) -> World:
     }
     tokens = {role: make_token(make.session, user)[0] for role, user in users.items()}
     participant_token = make_token(make.session, participant, name="The world's token")[1]
+    subscription, delivery = subscription_with_delivery(make.session, convening, organiser)
     return World(
         tokens=tokens,
         users=users,
@@ -302,6 +304,8 @@ def world(make) -> World:
             "version_id": document.latest.id,
             "action_id": action.id,
             "token_id": participant_token.id,
+            "subscription_id": subscription.id,
+            "delivery_id": delivery.id,
         },
         outside_values={
             "organisation_id": elsewhere.id,

@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..principal import Principal
 from ..urls import external_url
+from ..webhooks.events import announce_overdue
 from .days import Today
 from .tracker import owner_label
 
@@ -194,16 +195,22 @@ def owner_digests(session: Session, on: Today | date, due_soon_days: int) -> lis
     return _sort_lines(digests.values())
 
 
-def team_digests(session: Session, on: Today | date) -> list[Digest]:
-    """A digest per organiser or coordinator: what is overdue in the convenings of their team."""
+def overdue_actions(session: Session, on: Today | date) -> list[ActionItem]:
+    """Open actions past their due date, each judged on its own convening's calendar."""
     today = Today.coerce(on)
-    overdue = [
+    return [
         action
         for action in _open_actions(
             session, ActionItem.due_on <= today.reference + timedelta(days=1)
         )
         if today.overdue(action)
     ]
+
+
+def team_digests(session: Session, on: Today | date) -> list[Digest]:
+    """A digest per organiser or coordinator: what is overdue in the convenings of their team."""
+    today = Today.coerce(on)
+    overdue = overdue_actions(session, today)
     by_convening: dict[int, list[ActionItem]] = {}
     for action in overdue:
         by_convening.setdefault(action.convening_id, []).append(action)
@@ -333,5 +340,9 @@ def run(
             report.queued.setdefault(digest.kind, []).append(digest)
         else:
             report.skipped.setdefault(digest.kind, []).append(digest)
+    if not dry_run:
+        # Webhook subscribers hear of each overdue action once for its due date.
+        announce_overdue(session, overdue_actions(session, today))
+        session.commit()
     session.rollback()
     return report

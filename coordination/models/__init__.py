@@ -43,6 +43,7 @@ from .invitation import (
 from .organisation import Contact, Organisation, OrganisationSector
 from .outbox import OutboxMessage
 from .user import SignInThrottle, User, UserToken
+from .webhook import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "ANSWERED_STATUSES",
@@ -71,6 +72,7 @@ __all__ = [
     "Delegate",
     "DelegateMail",
     "DelegateStatus",
+    "DeliveryStatus",
     "Document",
     "DocumentVersion",
     "DownloadChannel",
@@ -95,5 +97,8 @@ __all__ = [
     "UTCDateTime",
     "User",
     "UserToken",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
     "utcnow",
 ]
