@@ -166,7 +166,7 @@ def _unsendable(title: str, message: str, status: int):
 
 @blueprint.get("/documents/<id:document_id>/file")
 @guard(Action.DOWNLOAD_DOCUMENT, load(Document, "document_id", "document"))
-@operation(tags=TAG, file_types=FILE_TYPES, errors=(412, 416))
+@operation(tags=TAG, file_types=FILE_TYPES, errors=(412, 416, 422))
 def download_document(document: Document):
     """The briefing's latest file, always as an attachment.
 
