@@ -34,7 +34,7 @@ from ...models import (
 )
 from ...permissions import Action, can
 from ...principal import Principal
-from ...service import InputError, NotPermitted
+from ...service import InputError, NotPermitted, StaleError
 from .. import links
 from . import delegate_mail, mail_limits
 
@@ -220,12 +220,18 @@ def answer(
     status: InvitationStatus,
     *,
     confirmed: bool = False,
+    expected_version: int | None = None,
 ) -> bool:
-    """Record the organisation's answer; answer whether it changed anything."""
+    """Record the organisation's answer; answer whether it changed anything.
+
+    With ``expected_version``, nothing is recorded if the invitation changed since then.
+    """
     answerer = acting_answerer(principal, invitation)
     if status not in ANSWERS:
         raise InputError("Choose whether your organisation accepts, declines or may attend.")
     invitation = lock_invitation(session, invitation)
+    if expected_version is not None and expected_version != invitation.version:
+        raise StaleError()
     check_open(invitation, answerer)
     before = invitation.status
     if before == status:
