@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy import func, select
 
+from coordination.db import get_database
+from coordination.invitations.answering import answers
 from coordination.models import (
     AttendanceMode,
     Convening,
@@ -19,6 +22,8 @@ from coordination.models import (
     OutboxMessage,
     User,
 )
+from coordination.principal import load_principal
+from coordination.service import StaleError
 from tests.invitations.rsvp_helpers import (
     add_delegate,
     audit_events,
@@ -344,6 +349,27 @@ def test_answer_with_a_stale_etag_is_refused(make, api_as, db):
 
     assert stale.status_code == 412
     assert reload(db, scene.invitation).status == InvitationStatus.ACCEPTED
+
+
+def test_answer_based_on_a_version_changed_under_the_lock_is_refused(app, make, db):
+    # What the API answers with 409: the invitation changed after the request read it.
+    scene = _scene(make)
+
+    with app.app_context(), get_database(app).session() as session:
+        invitation = session.get(Invitation, scene.invitation.id)
+        focal_point = session.get(User, scene.focal_point.id)
+        with pytest.raises(StaleError):
+            answers.answer(
+                session,
+                load_principal(session, focal_point),
+                invitation,
+                InvitationStatus.ACCEPTED,
+                expected_version=invitation.version - 1,
+            )
+        session.rollback()
+
+    assert reload(db, scene.invitation).status == InvitationStatus.SENT
+    assert audit_events(db, "invitation.answered") == []
 
 
 def test_answer_refuses_bad_input_and_records_nothing(make, api_as, db):
