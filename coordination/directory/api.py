@@ -37,6 +37,7 @@ KindName = Literal[
     "international_organisation",
     "other",
 ]
+# Spelled out for the description; a kind added to the model must be added here too.
 assert set(KindName.__args__) == {kind.value for kind in OrganisationKind}
 
 
