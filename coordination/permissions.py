@@ -48,6 +48,8 @@ class Action(enum.StrEnum):
     VIEW_ORGANISATION = "view_organisation"
     # On one invitation: its focal point (by account or by link) and the organisers.
     ANSWER_INVITATION = "answer_invitation"
+    # On one invitation: the convening's team (as on the RSVP board) and whoever may answer it.
+    VIEW_INVITATION = "view_invitation"
     # On one document: its audience once the embargo has passed, and the team.
     DOWNLOAD_DOCUMENT = "download_document"
     # On one convening: its briefings list, pack and book (participants and link holders).

@@ -1,4 +1,5 @@
-"""Who may answer an invitation: its focal point (by account or by link) and the organisers."""
+"""Who may answer an invitation (its focal point, by account or by link, and the organisers)
+and who may read it (those, and the convening's team)."""
 
 from __future__ import annotations
 
@@ -20,4 +21,11 @@ def _answer_invitation(principal: Principal, invitation: Invitation) -> bool:
         principal.user.proven_contact_id is not None
         and principal.user.proven_contact_id == invitation.focal_point_id
         and invitation.status in PARTICIPATING_STATUSES
+    )
+
+
+@rule(Action.VIEW_INVITATION, target=Invitation)
+def _view_invitation(principal: Principal, invitation: Invitation) -> bool:
+    return principal.role_in(invitation.convening) is not None or _answer_invitation(
+        principal, invitation
     )

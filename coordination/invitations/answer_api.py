@@ -29,14 +29,6 @@ AnswerName = Literal["accepted", "tentative", "declined"]
 AttendanceName = Literal["in_person", "remote"]
 
 
-def reads(principal: Principal, invitation: Invitation) -> bool:
-    """The convening's team reads an invitation as on the RSVP board; whoever may answer it
-    (its focal point, the organisers, administrators) as on the answer page."""
-    return can(principal, Action.VIEW_TEAM_AREA, invitation.convening) or can(
-        principal, Action.ANSWER_INVITATION, invitation
-    )
-
-
 class ConveningRef(BaseModel):
     id: int
     title: str

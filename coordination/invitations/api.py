@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import abort
 from pydantic import Field
 from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
@@ -31,7 +30,7 @@ from ..models import (
     Organisation,
     OrganisationKind,
 )
-from ..permissions import Action, guard, load
+from ..permissions import Action, can, guard, load
 from ..principal import Principal, current_principal
 from . import answer_api
 from .answer_api import (
@@ -42,7 +41,6 @@ from .answer_api import (
     answer_with_invitation,
     delegate_out,
     invitation_out,
-    reads,
 )
 from .answering import answers
 from .board import board
@@ -50,32 +48,22 @@ from .board import board
 __all__ = ["answer_api", "blueprint"]
 
 
-def _readers_only(loader, invitation_of):
-    """The loader's object, or 404 for anyone who may not read its invitation."""
-
-    def checked(view_args):
-        target, view_args = loader(view_args)
-        if not reads(current_principal(), invitation_of(target)):
-            abort(404)
-        return target, view_args
-
-    return checked
-
-
-# The team's rule and the answerers' rule each admit some readers: neither action alone
-# decides, so the route is for the signed-in and the loader refuses everyone else.
-READERS = _readers_only(load(Invitation, "invitation_id", "invitation"), lambda i: i)
-DELEGATE_READERS = _readers_only(load(Delegate, "delegate_id", "delegate"), lambda d: d.invitation)
-
-
 @representer(Invitation, "invitation")
 def _invitation_shown(_session: Session, principal: Principal, invitation: Invitation):
-    return invitation_out(principal, invitation) if reads(principal, invitation) else None
+    return (
+        invitation_out(principal, invitation)
+        if can(principal, Action.VIEW_INVITATION, invitation)
+        else None
+    )
 
 
 @representer(Delegate, "delegate")
 def _delegate_shown(_session: Session, principal: Principal, delegate: Delegate):
-    return delegate_out(delegate) if reads(principal, delegate.invitation) else None
+    return (
+        delegate_out(delegate)
+        if can(principal, Action.VIEW_INVITATION, delegate.invitation)
+        else None
+    )
 
 
 class InvitationListQuery(PageQuery):
@@ -160,7 +148,7 @@ def list_invitations(convening: Convening, query: InvitationListQuery):
 
 
 @blueprint.get("/invitations/<id:invitation_id>")
-@guard(Action.SIGNED_IN, READERS)
+@guard(Action.VIEW_INVITATION, load(Invitation, "invitation_id", "invitation"))
 @operation(tags=TAG, response=InvitationOut, versioned=True)
 def get_invitation(invitation: Invitation):
     """One invitation: its answer, focal point and seats.
@@ -173,7 +161,7 @@ def get_invitation(invitation: Invitation):
 
 
 @blueprint.get("/invitations/<id:invitation_id>/delegates")
-@guard(Action.SIGNED_IN, READERS)
+@guard(Action.VIEW_INVITATION, load(Invitation, "invitation_id", "invitation"))
 @operation(tags=TAG, query=PageQuery, response=ItemsPage[DelegateOut])
 def list_delegates(invitation: Invitation, query: PageQuery):
     """The delegates named for an invitation, the head of delegation first, then by name.
@@ -200,7 +188,10 @@ def list_delegates(invitation: Invitation, query: PageQuery):
 
 
 @blueprint.get("/delegates/<id:delegate_id>")
-@guard(Action.SIGNED_IN, DELEGATE_READERS)
+@guard(
+    Action.VIEW_INVITATION,
+    load(Delegate, "delegate_id", "delegate", judged_by=lambda delegate: delegate.invitation),
+)
 @operation(tags=TAG, response=DelegateOut)
 def get_delegate(delegate: Delegate):
     """One delegate, named or removed (for the same people as their invitation)."""
