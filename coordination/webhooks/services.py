@@ -93,7 +93,8 @@ def subscribe(
         principal.user,
         "webhook.subscribed",
         subscription,
-        changes={"url": url, "events": chosen},
+        # The events as one text: the audit trail reads a list of two as before and after.
+        changes={"url": url, "events": ", ".join(chosen)},
         convening_id=subscription.convening_id,
         label=_label(subscription),
     )
@@ -171,7 +172,7 @@ def delete(
         principal.user,
         "webhook.deleted",
         subscription,
-        changes={"url": subscription.url, "events": subscription.events},
+        changes={"url": subscription.url, "events": ", ".join(subscription.events)},
         convening_id=subscription.convening_id,
         label=_label(subscription),
     )

@@ -25,6 +25,13 @@ def _list_url(subscription: WebhookSubscription) -> str:
     return url_for("webhooks.convening_subscriptions", convening_id=subscription.convening_id)
 
 
+def _back(subscription: WebhookSubscription):
+    """To the list when the button was pressed there, else to the subscription's page."""
+    if request.form.get("back") == "list":
+        return redirect(_list_url(subscription))
+    return redirect(url_for(".show", subscription_id=subscription.id))
+
+
 def _render_list(
     convening: Convening | None,
     form: SubscriptionForm,
@@ -114,7 +121,7 @@ def pause(subscription: WebhookSubscription):
     )
     if outcome.ok and outcome.result:
         flash("Paused: nothing is sent until you resume it; events meanwhile wait.", "success")
-    return redirect(url_for(".show", subscription_id=subscription.id))
+    return _back(subscription)
 
 
 @blueprint.route("/webhooks/<id:subscription_id>/resume", methods=["POST"])
@@ -130,7 +137,7 @@ def resume(subscription: WebhookSubscription):
     )
     if outcome.ok and outcome.result:
         flash("Resumed: what waited is sent now.", "success")
-    return redirect(url_for(".show", subscription_id=subscription.id))
+    return _back(subscription)
 
 
 @blueprint.route("/webhooks/<id:subscription_id>/delete", methods=["POST"])

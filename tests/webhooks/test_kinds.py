@@ -19,6 +19,9 @@ from coordination.briefings import uploads
 from coordination.briefings.details import DocumentInput
 from coordination.briefings.uploads import Upload
 from coordination.db import get_database
+from coordination.invitations.answering import answers as answering
+from coordination.invitations.answering import delegates
+from coordination.invitations.answering.delegates import DelegateInput
 from coordination.models import (
     ActionItem,
     ActionStatus,
@@ -26,7 +29,10 @@ from coordination.models import (
     AgendaVersion,
     Audience,
     Convening,
+    Delegate,
     Document,
+    Invitation,
+    InvitationStatus,
     User,
 )
 from coordination.principal import Principal, load_principal
@@ -215,3 +221,62 @@ def test_document_published_then_replaced(hooks_app, team, receiver, db):
     assert payload(published)["resource"]["title"] == "Threat briefing"
     assert replaced.headers["Coordination-Event"] == "document.replaced"
     assert payload(replaced)["resource"]["id"] == created.id
+
+
+def test_invitation_answered_and_delegates_named_and_removed(hooks_app, team, receiver, make, db):
+    _needs(Invitation)
+    _needs(Delegate)
+    convening = make.convening(
+        "Published convening", organisers=(team.organiser,), venue_name="Great Hall"
+    )
+    apple = make.organisation("Apple")
+    focal_point = make.participant(apple, name="Ana Apple")
+    invitation = make.invitation(
+        convening, apple, status=InvitationStatus.SENT, focal_point=focal_point.contact
+    )
+    subscribe(
+        signed_in(hooks_app, team.organiser),
+        convening,
+        receiver.url,
+        ["invitation.answered", "delegate.added", "delegate.removed"],
+    )
+
+    def answer(session, actor, _convening):
+        answering.answer(
+            session, actor, session.get(Invitation, invitation.id), InvitationStatus.ACCEPTED
+        )
+
+    def name(session, actor, _convening):
+        return delegates.add(
+            session,
+            actor,
+            session.get(Invitation, invitation.id),
+            DelegateInput(name="Tim Cook", email="tim@apple.example"),
+        )
+
+    _as(hooks_app, focal_point, answer)(convening)
+    delegate = _as(hooks_app, focal_point, name)(convening)
+
+    def remove(session, actor, _convening):
+        delegates.cancel(
+            session,
+            actor,
+            session.get(Invitation, invitation.id),
+            session.get(Delegate, delegate.id),
+        )
+
+    _as(hooks_app, focal_point, remove)(convening)
+    deliver(hooks_app)
+
+    arrived = sorted(receiver.wait_for(3), key=lambda a: payload(a)["time"])
+    assert [a.headers["Coordination-Event"] for a in arrived] == [
+        "invitation.answered",
+        "delegate.added",
+        "delegate.removed",
+    ]
+    answered, added, removed = (payload(a) for a in arrived)
+    assert answered["kind"] == "invitation"
+    assert answered["resource"]["status"] == "accepted"
+    assert added["kind"] == "delegate"
+    assert added["resource"]["name"] == "Tim Cook"
+    assert removed["resource"]["id"] == delegate.id

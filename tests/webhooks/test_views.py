@@ -68,7 +68,7 @@ def test_subscription_records_its_owner_events_and_an_audit_event(hooks_app, tea
     # Kept in the order the form lists them.
     assert subscription.events == ["action.created", "convening.cancelled"]
     audit = db.scalars(select(AuditEvent).where(AuditEvent.action == "webhook.subscribed")).one()
-    assert audit.changes == {"url": receiver.url, "events": subscription.events}
+    assert audit.changes == {"url": receiver.url, "events": "action.created, convening.cancelled"}
     assert subscription.secret not in str(audit.changes)
 
 
@@ -242,3 +242,68 @@ def test_deleting_removes_the_subscription_and_its_log(hooks_app, team, receiver
     assert _count(db, WebhookSubscription) == 0
     assert _count(db, WebhookDelivery) == 0
     assert receiver.received == []
+
+
+def test_pausing_and_resuming_from_the_list_returns_to_the_list(hooks_app, team, receiver, db):
+    client = signed_in(hooks_app, team.organiser)
+    subscribe(client, team.convening, receiver.url)
+    subscription = _only_subscription(db)
+    list_path = f"/convenings/{team.convening.id}/webhooks"
+
+    paused = client.post(f"/webhooks/{subscription.id}/pause", data={"back": "list"})
+    listed = client.get(list_path).get_data(as_text=True)
+    resumed = client.post(f"/webhooks/{subscription.id}/resume", data={"back": "list"})
+
+    assert paused.headers["Location"] == list_path
+    assert "Paused" in listed
+    assert f'action="/webhooks/{subscription.id}/resume"' in listed
+    assert resumed.headers["Location"] == list_path
+    assert subscription_row(db, subscription.id).paused_at is None
+
+
+def _more_deliveries(db, subscription: WebhookSubscription, count: int) -> None:
+    from coordination.models import WebhookEvent, utcnow
+    from coordination.webhooks.events import body_of, new_public_id
+
+    for _ in range(count):
+        event = WebhookEvent(
+            public_id=new_public_id("evt"),
+            type="convening.changed",
+            occurred_at=utcnow(),
+            convening_id=subscription.convening_id,
+            object_type="Convening",
+            object_id=subscription.convening_id,
+        )
+        db.add(event)
+        db.add(
+            WebhookDelivery(
+                public_id=new_public_id("dlv"),
+                subscription=subscription,
+                event=event,
+                body=body_of(event, "convening", {"id": subscription.convening_id}),
+            )
+        )
+    db.commit()
+
+
+def test_pages_query_count_does_not_grow_with_deliveries(app, team, db, count_queries):
+    from .helpers import subscription_with_delivery
+
+    subscription, _delivery = subscription_with_delivery(db, team.convening, team.organiser)
+    subscription_with_delivery(db, team.convening, team.other_organiser)
+    client = signed_in(app, team.organiser)
+    pages = [f"/convenings/{team.convening.id}/webhooks", f"/webhooks/{subscription.id}"]
+
+    def counts() -> list[int]:
+        found = []
+        for path in pages:
+            with count_queries() as counted:
+                assert client.get(path).status_code == 200
+            found.append(counted.count)
+        return found
+
+    few = counts()
+    _more_deliveries(db, subscription, 30)
+    many = counts()
+
+    assert many == few
