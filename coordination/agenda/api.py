@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from flask import abort, request
+from flask import abort
 from pydantic import AwareDatetime, BaseModel, Field, NaiveDatetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -484,20 +484,13 @@ def update_agenda_item(item: AgendaItem, body: AgendaItemChange):
 
 @blueprint.delete("/agenda-items/<id:item_id>")
 @guard(Action.EDIT_CONVENING, _team_item)
-@operation(tags=TAG, status=204, versioned=True, errors=(428,))
+@operation(tags=TAG, status=204, if_match_required=True)
 def delete_agenda_item(item: AgendaItem):
     """Remove an item from the working agenda; If-Match with the ETag last read is required.
 
     Published versions keep their copy until the agenda is published again. Minutes recorded
     against an item meant for some organisations only are taken out with it.
     """
-    if "If-Match" not in request.headers:
-        raise ApiProblem(
-            428,
-            "Send If-Match with the item's ETag, so that an item changed since you read it is "
-            "not deleted unseen.",
-            code="precondition_required",
-        )
     principal = current_principal()
     version = expected_version(KIND, item.id, item.version)
     perform(lambda session: services.delete_item(session, principal, item, version))

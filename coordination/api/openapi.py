@@ -76,6 +76,8 @@ def _query_parameters(model: type[BaseModel], schema: dict[str, Any]) -> list[di
 
 def _errors_for(method: str, described: Operation, has_path_ids: bool) -> list[int]:
     statuses = set(COMMON_ERRORS) | set(described.errors)
+    if described.file_types:
+        statuses |= {412, 416}
     if described.query is not None:
         statuses.add(422)
     if method not in SAFE_METHODS:
@@ -129,7 +131,7 @@ def describe(app: Flask) -> dict[str, Any]:
                 {
                     "name": "If-Match",
                     "in": "header",
-                    "required": False,
+                    "required": described.if_match_required,
                     "description": "The ETag last read; the change is refused with 412 if "
                     "the resource changed since.",
                     "schema": {"type": "string"},
@@ -149,6 +151,10 @@ def describe(app: Flask) -> dict[str, Any]:
                 "ETag": {"description": "The version read.", "schema": {"type": "string"}}
             }
         responses[str(described.status)] = success
+        if described.file_types:
+            # A file answers ranges and conditional requests as a browser's download does.
+            responses["206"] = {"description": "Partial Content", "content": success["content"]}
+            responses["304"] = {"description": "Not Modified"}
         for status in _errors_for(method, described, bool(parameters)):
             error: dict[str, Any] = {
                 "description": HTTPStatus(status).phrase,

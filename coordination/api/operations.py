@@ -36,6 +36,8 @@ class Operation:
     status: int
     # The resource answers with an ETag and takes If-Match on its changes.
     versioned: bool
+    # The change is refused (428) without If-Match: for removals, which nothing undoes.
+    if_match_required: bool
     # Media types of a file answered instead of JSON.
     file_types: tuple[str, ...]
     # Statuses the operation may answer besides success and the ones every call may.
@@ -105,6 +107,7 @@ def operation(
     response: ModelType | None = None,
     status: int = 200,
     versioned: bool = False,
+    if_match_required: bool = False,
     file_types: tuple[str, ...] = (),
     errors: tuple[int, ...] = (),
 ) -> Callable:
@@ -121,13 +124,21 @@ def operation(
             body=body,
             response=response,
             status=status,
-            versioned=versioned,
+            versioned=versioned or if_match_required,
+            if_match_required=if_match_required,
             file_types=file_types,
-            errors=errors,
+            errors=(*errors, 428) if if_match_required else errors,
         )
 
         @wraps(view)
         def wrapper(**view_args: Any):
+            if if_match_required and "If-Match" not in request.headers:
+                raise ApiProblem(
+                    428,
+                    "Send If-Match with the ETag last read, so that nothing changed since you "
+                    "read it is removed unseen.",
+                    code="precondition_required",
+                )
             if query is not None:
                 view_args["query"] = read_query(query)
             if body is not None:
