@@ -17,7 +17,14 @@ from ..api.blueprint import blueprint
 from ..api.cursors import PageQuery, page_after
 from ..api.operations import operation
 from ..api.representations import representer
-from ..api.responses import etag_of, expected_version, json_response, perform
+from ..api.responses import (
+    check_if_match,
+    content_etag,
+    etag_of,
+    expected_version,
+    json_response,
+    perform,
+)
 from ..api.schemas import Input, ItemsPage, Named
 from ..db import get_session
 from ..models import Contact, Organisation, OrganisationKind
@@ -333,21 +340,27 @@ _CONTACT = load(Contact, "contact_id", "contact", judged_by=lambda contact: cont
 
 @blueprint.get("/contacts/<id:contact_id>")
 @guard(Action.VIEW_ORGANISATION, _CONTACT)
-@operation(tags=TAG, response=ContactOut)
+@operation(tags=TAG, response=ContactOut, versioned=True)
 def get_contact(contact: Contact):
     """One contact (for anyone on a convening's team)."""
-    return json_response(contact_out(contact))
+    return _answer_contact(contact)
+
+
+def _answer_contact(contact: Contact, status: int = 200):
+    shown = contact_out(contact)
+    return json_response(shown, status, etag=content_etag(CONTACT_KIND, contact.id, shown))
 
 
 @blueprint.patch("/contacts/<id:contact_id>")
 @guard(Action.EDIT_ORGANISATION, _CONTACT)
-@operation(tags=TAG, body=ContactChange, response=ContactOut)
+@operation(tags=TAG, body=ContactChange, response=ContactOut, versioned=True)
 def update_contact(contact: Contact, body: ContactChange):
-    """Change some of a contact's details.
+    """Change some of a contact's details; send If-Match with the ETag last read.
 
-    Contacts carry no version, so there is no ETag: the last change wins, as on the page.
+    A contact's ETag is a digest of what this API shows of it.
     """
+    check_if_match(content_etag(CONTACT_KIND, contact.id, contact_out(contact)))
     principal = current_principal()
     values = {**services.contact_values(contact), **body.model_dump(exclude_unset=True)}
     perform(lambda session: services.update_contact(session, principal, contact, values))
-    return json_response(contact_out(contact))
+    return _answer_contact(contact)

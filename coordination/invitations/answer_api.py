@@ -12,7 +12,15 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from ..api.blueprint import blueprint
 from ..api.operations import operation
-from ..api.responses import etag_of, expected_version, json_response, no_content, perform
+from ..api.responses import (
+    check_if_match,
+    content_etag,
+    etag_of,
+    expected_version,
+    json_response,
+    no_content,
+    perform,
+)
 from ..api.schemas import Input, Named
 from ..db import get_session
 from ..models import AttendanceMode, Delegate, Invitation, InvitationStatus
@@ -237,6 +245,10 @@ class DelegateChange(Input):
     is_head: bool = _unchanged_unless_sent()
 
 
+def delegate_etag(delegate: Delegate) -> str:
+    return content_etag("delegate", delegate.id, delegate_out(delegate))
+
+
 def _delegate_input(values: dict[str, Any]) -> delegates.DelegateInput:
     return delegates.DelegateInput(
         name=values["name"],
@@ -271,12 +283,13 @@ DELEGATE_ANSWERERS = load(Delegate, "delegate_id", "delegate", judged_by=lambda 
 
 @blueprint.patch("/delegates/<id:delegate_id>")
 @guard(Action.ANSWER_INVITATION, DELEGATE_ANSWERERS)
-@operation(tags=TAG, body=DelegateChange, response=DelegateOut)
+@operation(tags=TAG, body=DelegateChange, response=DelegateOut, versioned=True)
 def update_delegate(delegate: Delegate, body: DelegateChange):
     """Change a delegate's details; a new address or attendance mode is emailed to them.
 
-    Delegates carry no version, so there is no ETag: the last change wins, as on the page.
+    Send If-Match with the ETag last read (a digest of what this API shows of the delegate).
     """
+    check_if_match(delegate_etag(delegate))
     principal = current_principal()
     current = {
         "name": delegate.name,
@@ -290,14 +303,15 @@ def update_delegate(delegate: Delegate, body: DelegateChange):
     data = _delegate_input({**current, **body.model_dump(exclude_unset=True)})
     invitation = delegate.invitation
     perform(lambda session: delegates.update(session, principal, invitation, delegate, data))
-    return json_response(delegate_out(delegate))
+    return json_response(delegate_out(delegate), etag=delegate_etag(delegate))
 
 
 @blueprint.delete("/delegates/<id:delegate_id>")
 @guard(Action.ANSWER_INVITATION, DELEGATE_ANSWERERS)
-@operation(tags=TAG, status=204)
+@operation(tags=TAG, status=204, versioned=True)
 def remove_delegate(delegate: Delegate):
     """Remove a delegate; they are emailed a calendar cancellation. Kept as cancelled."""
+    check_if_match(delegate_etag(delegate))
     principal = current_principal()
     invitation = delegate.invitation
     perform(lambda session: delegates.cancel(session, principal, invitation, delegate))

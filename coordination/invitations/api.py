@@ -39,6 +39,7 @@ from .answer_api import (
     InvitationOut,
     StatusName,
     answer_with_invitation,
+    delegate_etag,
     delegate_out,
     invitation_out,
 )
@@ -192,7 +193,7 @@ def list_delegates(invitation: Invitation, query: PageQuery):
     Action.VIEW_INVITATION,
     load(Delegate, "delegate_id", "delegate", judged_by=lambda delegate: delegate.invitation),
 )
-@operation(tags=TAG, response=DelegateOut)
+@operation(tags=TAG, response=DelegateOut, versioned=True)
 def get_delegate(delegate: Delegate):
     """One delegate, named or removed (for the same people as their invitation)."""
-    return json_response(delegate_out(delegate))
+    return json_response(delegate_out(delegate), etag=delegate_etag(delegate))

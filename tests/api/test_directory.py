@@ -384,7 +384,7 @@ def test_contact_is_read_by_the_team_and_not_found_by_others(make, api_as):
     assert shown.status_code == 200
     assert shown.get_json()["organisation"] == {"id": organisation.id, "name": "Apple"}
     assert shown.get_json()["phone"] == "+1 555 0100"
-    assert "ETag" not in shown.headers
+    assert shown.headers["ETag"].startswith(f'"contact-{contact.id}-')
     assert hidden.status_code == 404
 
 
@@ -440,6 +440,22 @@ def test_contact_update_changes_only_the_fields_sent(make, api_as, db):
         None,
         "+1 555",
     )
+
+
+def test_contact_update_with_a_stale_etag_is_refused(make, api_as, db):
+    organisation = make.organisation("Apple")
+    contact = make.contact(organisation, name="Tim", title="CEO")
+    api = api_as(_organiser_of(make, organisation))
+    path = f"/api/v1/contacts/{contact.id}"
+    read = api.get(path).headers["ETag"]
+    first = api.patch(path, json={"title": "Chair"}, headers={"If-Match": read})
+
+    stale = api.patch(path, json={"title": "Founder"}, headers={"If-Match": read})
+
+    assert first.status_code == 200 and first.headers["ETag"] != read
+    assert stale.status_code == 412
+    db.expire_all()
+    assert db.get(Contact, contact.id).title == "Chair"
 
 
 def test_contact_update_is_refused_to_a_coordinator_and_outside_the_organiser(make, api_as, db):

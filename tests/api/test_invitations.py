@@ -519,6 +519,22 @@ def test_delegate_change_keeps_what_is_not_sent_and_tells_a_new_address(make, ap
     assert confirmed.attachments[0]["params"]["method"] == "REQUEST"
 
 
+def test_delegate_change_or_removal_with_a_stale_etag_is_refused(make, api_as, db):
+    scene = _scene(make, status=InvitationStatus.ACCEPTED)
+    delegate = add_delegate(make.session, scene.invitation, "Tim", email="tim@example.org")
+    api = api_as(scene.focal_point)
+    path = f"/api/v1/delegates/{delegate.id}"
+    read = api.get(path).headers["ETag"]
+    assert api.patch(path, json={"title": "CEO"}, headers={"If-Match": read}).status_code == 200
+
+    changed = api.patch(path, json={"title": "Chair"}, headers={"If-Match": read})
+    removed = api.delete(path, headers={"If-Match": read})
+
+    assert (changed.status_code, removed.status_code) == (412, 412)
+    (stored,) = delegates_of(db, scene.invitation)
+    assert stored.title == "CEO"
+
+
 def test_delegate_change_refuses_nulls_and_bad_values(make, api_as, db):
     scene = _scene(make, status=InvitationStatus.ACCEPTED)
     delegate = add_delegate(make.session, scene.invitation, "Kept", email="kept@example.org")

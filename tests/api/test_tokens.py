@@ -227,9 +227,7 @@ def test_token_command_prints_a_working_token(make, app, client, db):
 
 
 def test_token_command_refuses_an_unknown_account(app, db):
-    result = app.test_cli_runner().invoke(
-        args=["tokens", "create", "--user", "nobody@example.org"]
-    )
+    result = app.test_cli_runner().invoke(args=["tokens", "create", "--user", "nobody@example.org"])
 
     assert result.exit_code != 0
     assert "No active account" in result.stderr
