@@ -126,6 +126,13 @@ ACTION_LABELS = {
     "document.version_added": "Uploaded a new version of a briefing document",
     "document.deleted": "Deleted a briefing document",
     "document.restored": "Restored a briefing document",
+    "webhook.subscribed": "Subscribed an address to webhook events",
+    "webhook.paused": "Paused a webhook subscription",
+    "webhook.resumed": "Resumed a webhook subscription",
+    "webhook.deleted": "Deleted a webhook subscription",
+    "webhook.resent": "Sent a webhook delivery again",
+    "api_token.created": "Made an API token",
+    "api_token.revoked": "Revoked an API token",
 }
 
 # Actions whose changes are the new object's values rather than [before, after] pairs.
