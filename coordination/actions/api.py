@@ -18,7 +18,15 @@ from ..api.operations import operation
 from ..api.problems import ApiProblem
 from ..api.representations import representer
 from ..api.responses import etag_of, expected_version, json_response, perform
-from ..api.schemas import Input, ItemsPage, Named, ObjectId
+from ..api.schemas import (
+    ActionPriorityName,
+    ActionStatusName,
+    Input,
+    ItemsPage,
+    Named,
+    ObjectId,
+    OrganisationKindName,
+)
 from ..db import get_session
 from ..models import ActionItem, ActionPriority, ActionStatus, Convening, OrganisationKind
 from ..permissions import Action, can, guard, load
@@ -31,16 +39,9 @@ from .status import update_status
 
 TAG = "Actions"
 KIND = "action"
-StatusName = Literal["open", "in_progress", "blocked", "done", "cancelled"]
-PriorityName = Literal["low", "normal", "high", "urgent"]
-KindName = Literal[
-    "company",
-    "government_agency",
-    "embassy",
-    "community_group",
-    "international_organisation",
-    "other",
-]
+StatusName = ActionStatusName
+PriorityName = ActionPriorityName
+KindName = OrganisationKindName
 # Keys of cursor pages need a value on every row: undated actions sort as due on these days.
 LAST_DAY = date(9999, 12, 31)
 FIRST_DAY = date(1, 1, 1)

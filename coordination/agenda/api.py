@@ -17,7 +17,7 @@ from ..api.operations import operation
 from ..api.problems import ApiProblem
 from ..api.representations import representer
 from ..api.responses import etag_of, expected_version, json_response, no_content, perform
-from ..api.schemas import Input, Named, ObjectId
+from ..api.schemas import AgendaItemKindName, Input, Named, ObjectId, OrganisationKindName
 from ..audiences import Viewer, viewer_for
 from ..db import get_session
 from ..models import AgendaItem, AgendaVersion, Convening, Organisation
@@ -39,16 +39,8 @@ from .view_helpers import item_convening
 
 TAG = "Agenda"
 KIND = "agenda_item"
-ItemKindName = Literal["session", "briefing", "discussion", "break", "meal", "other"]
+ItemKindName = AgendaItemKindName
 AudienceName = Literal["everyone", "kinds", "organisations", "team"]
-OrganisationKindName = Literal[
-    "company",
-    "government_agency",
-    "embassy",
-    "community_group",
-    "international_organisation",
-    "other",
-]
 
 
 # The published agenda.

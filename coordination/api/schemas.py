@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+import enum
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..models import (
+    ActionPriority,
+    ActionStatus,
+    AgendaItemKind,
+    AttendanceMode,
+    ConveningStatus,
+    InvitationStatus,
+    MinuteKind,
+    OrganisationKind,
+)
 
 Item = TypeVar("Item")
 
 # What names a stored object in a path or a body: the same range the pages' URLs accept.
 ObjectId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def values_of(enum_type: type[enum.Enum]) -> Any:
+    """The enum's stored values as a Literal: the API names each member as the database does,
+    and a member added to the model is described and accepted at once."""
+    return Literal[tuple(member.value for member in enum_type)]
+
+
+ConveningStatusName = values_of(ConveningStatus)
+InvitationStatusName = values_of(InvitationStatus)
+AttendanceName = values_of(AttendanceMode)
+OrganisationKindName = values_of(OrganisationKind)
+AgendaItemKindName = values_of(AgendaItemKind)
+MinuteKindName = values_of(MinuteKind)
+ActionStatusName = values_of(ActionStatus)
+ActionPriorityName = values_of(ActionPriority)
 
 
 def _written_as_a_date_time(value: Any) -> Any:

@@ -13,7 +13,7 @@ from ..api.cursors import PageQuery, page_after
 from ..api.operations import operation
 from ..api.representations import representer
 from ..api.responses import etag_of, expected_version, json_response, perform
-from ..api.schemas import Input, ItemsPage, Named, ObjectId, QueryInstant
+from ..api.schemas import ConveningStatusName, Input, ItemsPage, Named, ObjectId, QueryInstant
 from ..db import get_session
 from ..models import Convening, ConveningStatus, TeamRole
 from ..permissions import Action, can, guard, load
@@ -26,7 +26,7 @@ from .team import team_members
 
 TAG = "Convenings"
 KIND = "convening"
-StatusName = Literal["draft", "published", "concluded", "cancelled"]
+StatusName = ConveningStatusName
 
 
 class Venue(BaseModel):

@@ -7,7 +7,7 @@ pages, for administrators.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlalchemy import func, select
@@ -25,7 +25,7 @@ from ..api.responses import (
     json_response,
     perform,
 )
-from ..api.schemas import Input, ItemsPage, Named
+from ..api.schemas import Input, ItemsPage, Named, OrganisationKindName
 from ..db import get_session
 from ..models import Contact, Organisation, OrganisationKind
 from ..permissions import Action, can, guard, load
@@ -36,16 +36,7 @@ from . import queries, rules, services
 TAG = "Directory"
 KIND = "organisation"
 CONTACT_KIND = "contact"
-KindName = Literal[
-    "company",
-    "government_agency",
-    "embassy",
-    "community_group",
-    "international_organisation",
-    "other",
-]
-# Spelled out for the description; a kind added to the model must be added here too.
-assert set(KindName.__args__) == {kind.value for kind in OrganisationKind}
+KindName = OrganisationKindName
 
 
 class OrganisationOut(BaseModel):

@@ -21,7 +21,7 @@ from ..api.responses import (
     no_content,
     perform,
 )
-from ..api.schemas import Input, Named
+from ..api.schemas import AttendanceName, Input, InvitationStatusName, Named
 from ..db import get_session
 from ..models import AttendanceMode, Delegate, Invitation, InvitationStatus
 from ..permissions import Action, can, guard, load
@@ -32,9 +32,8 @@ from .answering import answers, delegates
 
 TAG = "Invitations"
 KIND = "invitation"
-StatusName = Literal["draft", "sent", "accepted", "tentative", "declined", "withdrawn"]
+StatusName = InvitationStatusName
 AnswerName = Literal["accepted", "tentative", "declined"]
-AttendanceName = Literal["in_person", "remote"]
 
 
 class ConveningRef(BaseModel):

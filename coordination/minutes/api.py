@@ -3,8 +3,6 @@ working copy, or once published the entries meant for the caller's organisation.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -12,6 +10,7 @@ from ..api.blueprint import blueprint
 from ..api.operations import operation
 from ..api.representations import representer
 from ..api.responses import json_response
+from ..api.schemas import MinuteKindName
 from ..audiences import Viewer, viewer_for
 from ..db import get_session
 from ..models import Convening, MinuteEntry
@@ -21,7 +20,6 @@ from ..urls import external_url
 from . import queries
 
 TAG = "Minutes"
-MinuteKindName = Literal["note", "decision"]
 
 
 class MinuteEntryOut(BaseModel):
