@@ -6,6 +6,7 @@ status, ``"hang"`` (say nothing for ``hang_seconds``) or ``("redirect", url)``.
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections import deque
@@ -35,6 +36,11 @@ class Receiver:
         return f"http://127.0.0.1:{self._server.server_address[1]}/hooks"
 
     @property
+    def https_url(self) -> str:
+        """The address by the name its certificate carries (with ``start(tls=...)``)."""
+        return f"https://localhost:{self._server.server_address[1]}/hooks"
+
+    @property
     def port(self) -> int:
         return self._server.server_address[1]
 
@@ -61,7 +67,8 @@ class Receiver:
                 self._lock.wait(left)
             return list(self.received)
 
-    def start(self) -> Receiver:
+    def start(self, tls: ssl.SSLContext | None = None) -> Receiver:
+        """Listen on a free port of 127.0.0.1; with ``tls``, speak HTTPS."""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -90,6 +97,8 @@ class Receiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
