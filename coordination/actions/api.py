@@ -26,6 +26,7 @@ from ..api.schemas import (
     Named,
     ObjectId,
     OrganisationKindName,
+    QueryDay,
 )
 from ..db import get_session
 from ..models import ActionItem, ActionPriority, ActionStatus, Convening, OrganisationKind
@@ -218,8 +219,8 @@ class TrackerQuery(PageQuery):
     series_id: ObjectId | None = Field(None, description="Agreed at a convening of this series.")
     overdue: bool = Field(False, description="Only open actions past their due date.")
     due_this_week: bool = Field(False, description="Due today or in the six days after.")
-    due_after: date | None = Field(None, description="Due on or after this day.")
-    due_before: date | None = Field(None, description="Due before this day.")
+    due_after: QueryDay | None = Field(None, description="Due on or after this day.")
+    due_before: QueryDay | None = Field(None, description="Due before this day.")
     q: str = Field("", max_length=200, description="The title contains this.")
     sort: TrackerSort = Field(
         "due",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import re
+from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
@@ -49,6 +51,17 @@ def _written_as_a_date_time(value: Any) -> Any:
 
 # An instant in a query string: RFC 3339 with its offset, never a bare number.
 QueryInstant = Annotated[AwareDatetime, BeforeValidator(_written_as_a_date_time)]
+
+
+def _written_as_a_day(value: Any) -> Any:
+    # As for instants: "0" would otherwise be read as 1 January 1970.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Give a day as YYYY-MM-DD, such as 2027-03-02.")
+    return value
+
+
+# A day in a query string: YYYY-MM-DD only.
+QueryDay = Annotated[date, BeforeValidator(_written_as_a_day)]
 
 
 class Input(BaseModel):

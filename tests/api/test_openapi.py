@@ -70,3 +70,18 @@ def test_api_error_before_routing_answers_a_problem(make, api_as):
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert "NUL" in response.get_json()["detail"]
+
+
+def test_query_days_and_instants_are_refused_as_bare_numbers(make, api_as):
+    organiser = make.user()
+    make.convening(organisers=(organiser,))
+    api = api_as(organiser)
+
+    answers = [
+        api.get("/api/v1/actions?due_before=0"),
+        api.get("/api/v1/actions?due_after=20270302"),
+        api.get("/api/v1/convenings?starts_after=0.5"),
+    ]
+
+    assert [answer.status_code for answer in answers] == [422, 422, 422]
+    assert api.get("/api/v1/actions?due_before=2027-03-02").status_code == 200
