@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from coordination.agenda.api import ItemKindName, OrganisationKindName
 from coordination.api.representations import represent
+from coordination.api.schemas import AgendaItemKindName as ItemKindName
+from coordination.api.schemas import OrganisationKindName
 from coordination.models import (
     AgendaItem,
     AgendaItemKind,
