@@ -148,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     from .invitations.manage import views as invitation_manage_views
     from .minutes import api as minutes_api
     from .minutes import views as minutes_views
+    from .replies import views as reply_views
     from .webhooks import views as webhook_views
 
     # Every view module, in the order their blueprints are registered. A module registers
@@ -171,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
         minutes_views,
         calendar_views,
         admin_views,
+        reply_views,
         agenda_views,
         agenda_order_views,
         agenda_page_views,

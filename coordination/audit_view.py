@@ -72,6 +72,7 @@ FIELD_LABELS = {
 }
 
 ACTION_LABELS = {
+    "invitation.answered_from_calendar": "Answered from their calendar",
     "convening.created": "Created the convening",
     "convening.updated": "Edited the convening",
     "convening.status_changed": "Changed the status",

@@ -147,6 +147,19 @@ def mail_send(worker: bool, interval: float) -> None:
     click.echo("Mail worker stopped.")
 
 
+@mail_group.command("receive")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8024, show_default=True, type=int)
+def mail_receive(host: str, port: int) -> None:
+    """Receive calendar replies over LMTP and apply them (until stopped)."""
+    from .replies.server import serve
+
+    click.echo(f"Receiving calendar replies over LMTP on {host}:{port}.")
+    serve(current_app._get_current_object(), host, port)
+    click.echo("Calendar reply receiver stopped.")
+
+
 @click.group("actions", help="Action items.")
 def actions_group() -> None:
     pass

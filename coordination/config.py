@@ -83,6 +83,12 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_MAX_ATTEMPTS": 12,
     "WEBHOOK_PAUSE_AFTER_FAILURES": 10,
     "WEBHOOK_ALLOW_PRIVATE_TARGETS": False,
+    # Calendar replies: the address whose local part takes "+<token>" in each calendar
+    # request (unset: requests name MAIL_SENDER and no reply is read), the largest message the
+    # receiver takes, and the messages one peer may deliver a minute.
+    "REPLY_ADDRESS": None,
+    "REPLY_MAX_BYTES": 1024 * 1024,
+    "REPLY_PER_MINUTE": 60,
 }
 
 # Settings read from the environment as something other than a string.
@@ -114,6 +120,8 @@ _INT_KEYS = {
     "WEBHOOK_RETRY_MAX_SECONDS",
     "WEBHOOK_MAX_ATTEMPTS",
     "WEBHOOK_PAUSE_AFTER_FAILURES",
+    "REPLY_MAX_BYTES",
+    "REPLY_PER_MINUTE",
 }
 _LIST_KEYS = {"SENSITIVITY_LABELS", "TRUSTED_HOSTS", "DOCUMENT_TYPES", "WATERMARK_LABELS"}
 _BOOL_KEYS = {"MAIL_DELIVER_AFTER_REQUEST", "WEBHOOK_ALLOW_PRIVATE_TARGETS"}

@@ -52,8 +52,10 @@ def convening_uid(convening: Convening) -> str:
     return f"convening-{convening.id}@{_domain()}"
 
 
-def _organizer(convening: Convening) -> vCalAddress:
+def _organizer(convening: Convening, reply_to: str | None = None) -> vCalAddress:
     name, address = parseaddr(current_app.config["MAIL_SENDER"])
+    # A reply address names the one invitation or delegate a calendar's answer is about.
+    address = reply_to or address
     organizer = vCalAddress(f"mailto:{address}")
     host = convening.host_organisation.name if convening.host_organisation else None
     organizer.params["cn"] = vText(host or name or "coordination")
@@ -88,6 +90,7 @@ def build_event(
     attendees: tuple[Attendee, ...] = (),
     cancelled: bool = False,
     stamp: datetime | None = None,
+    reply_to: str | None = None,
 ) -> Event:
     """One VEVENT for the convening, with times in its zone (TZID)."""
     event = Event()
@@ -103,7 +106,7 @@ def build_event(
     location = _location(convening)
     if location:
         event.add("location", location)
-    event.add("organizer", _organizer(convening))
+    event.add("organizer", _organizer(convening, reply_to))
     for attendee in attendees:
         address = vCalAddress(f"mailto:{attendee.email}")
         address.params["cn"] = vText(attendee.name)
@@ -147,6 +150,7 @@ def itip_message(
     url: str,
     attendee: Attendee,
     cancel: bool = False,
+    reply_to: str | None = None,
 ) -> str:
     """An iTIP REQUEST (or CANCEL) for one attendee, as text ready to attach to an email."""
     method = "CANCEL" if cancel or convening.status == ConveningStatus.CANCELLED else "REQUEST"
@@ -157,6 +161,7 @@ def itip_message(
         url=url,
         attendees=(attendee,),
         cancelled=method == "CANCEL",
+        reply_to=reply_to if method == "REQUEST" else None,
     )
     return build_calendar([event], method=method).to_ical().decode("utf-8")
 

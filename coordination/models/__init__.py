@@ -42,6 +42,7 @@ from .invitation import (
 )
 from .organisation import Contact, Organisation, OrganisationSector
 from .outbox import OutboxMessage
+from .reply import CalendarProposal, QuarantinedReply, ReplyAddress
 from .user import SignInThrottle, User, UserToken
 from .webhook import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -66,6 +67,7 @@ __all__ = [
     "AudienceOrganisation",
     "AuditEvent",
     "Base",
+    "CalendarProposal",
     "Contact",
     "Convening",
     "ConveningStatus",
@@ -86,7 +88,9 @@ __all__ = [
     "OrganisationKind",
     "OrganisationSector",
     "OutboxMessage",
+    "QuarantinedReply",
     "ReminderKind",
+    "ReplyAddress",
     "SeatRequestStatus",
     "Series",
     "SignInThrottle",

@@ -131,6 +131,7 @@ PAGES = [
     PageSpec("confirm-email", None, lambda w: w.confirm_email_path),
     PageSpec("confirm-email-expired", None, fixed("/account/email/confirm/no-such-link"), 410),
     PageSpec("admin-accounts", "admin", fixed("/admin/users")),
+    PageSpec("admin-replies", "admin", fixed("/admin/replies")),
     PageSpec("admin-accounts-organiser", "organiser", fixed("/admin/users")),
     PageSpec("admin-account-new", "admin", fixed("/admin/users/new")),
     PageSpec(

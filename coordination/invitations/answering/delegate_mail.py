@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ... import mail
 from ...calendar import ics
 from ...models import ConveningStatus, Delegate, Invitation, InvitationStatus
+from ...replies import addresses as reply_addresses
 from ...urls import external_url
 from . import mail_limits
 
@@ -66,6 +67,7 @@ def send(
         url=external_url("convenings.show", convening_id=convening.id),
         attendee=ics.Attendee(email=email, name=delegate.name, partstat=partstat(invitation)),
         cancel=cancel,
+        reply_to=None if cancel else reply_addresses.issue(session, invitation, delegate),
     )
     method = "CANCEL" if cancel else "REQUEST"
     context = {

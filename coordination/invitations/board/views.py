@@ -11,6 +11,7 @@ from ...csv_export import csv_lines
 from ...db import get_session
 from ...models import Convening, utcnow
 from ...permissions import Action, guard
+from ...replies import queries as reply_queries
 from ..blueprint import blueprint
 from .attendees import attendee_list, csv_rows
 from .board import rsvp_board
@@ -27,10 +28,13 @@ def board(convening: Convening):
     form = BoardFilterForm(formdata=request.args)
     form.validate()
     filters = form.filters()
+    session = get_session()
+    answers = rsvp_board(session, convening, filters)
     return render_page(
         "board.html",
         convening=convening,
-        board=rsvp_board(get_session(), convening, filters),
+        board=answers,
+        proposals=reply_queries.proposals_by_invitation(session, answers.rows),
         filters=filters,
         form=form,
         decide_seats=has_endpoint(DECIDE_SEATS_ENDPOINT),

@@ -18,6 +18,7 @@ from ...models import (
     utcnow,
 )
 from ...principal import Principal
+from ...replies import addresses as reply_addresses
 from ...service import InputError
 from .. import links
 from .batches import Outcome, new_batch, queue_calendar_email
@@ -90,6 +91,7 @@ def _queue_invitation(
         attendee=ics.Attendee(
             contact.email, contact.name, PARTSTATS.get(invitation.status, ics.PARTSTAT_NEEDS_ACTION)
         ),
+        reply_to=reply_addresses.issue(session, invitation),
     )
     queue_calendar_email(
         session,
