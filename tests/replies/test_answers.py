@@ -131,3 +131,48 @@ def test_counter_proposal_shows_on_rsvp_board(make, db, reply_app, receiver, cli
 
     assert "From their calendar, not applied: proposes another time" in page
     assert "Could we start an hour later?" in page
+
+
+def test_delegation_is_kept_not_applied(make, db, reply_app, receiver):
+    sent = send_invitation(make, reply_app)
+    message = clients.google(
+        sent.request,
+        "DELEGATED",
+        extra_event_lines=("COMMENT:Our head of policy will answer.",),
+    )
+    text = message.get_body(preferencelist=("calendar",)).get_content()
+    delegated = text.replace(
+        ";X-NUM-GUESTS=0", ';X-NUM-GUESTS=0;DELEGATED-TO="mailto:policy@example.org"'
+    )
+    message.get_body(preferencelist=("calendar",)).set_content(
+        delegated, subtype="calendar", params={"method": "REPLY"}
+    )
+
+    receiver.deliver(sent.request.reply_to, message)
+
+    assert _status(db, sent) == InvitationStatus.SENT
+    [proposal] = db.scalars(select(CalendarProposal))
+    assert proposal.kind == "DELEGATED"
+    assert "policy@example.org" in proposal.detail
+
+
+def test_delegate_accept_keeps_delegate_confirmed(make, db, reply_app, receiver):
+    sent = send_invitation(make, reply_app)
+    delegate, request = name_delegate(make, reply_app, sent, "Dana Delegate", "dana@example.org")
+
+    receiver.deliver(request.reply_to, clients.outlook(request, "Accepted", name="Dana Delegate"))
+
+    db.expire_all()
+    assert db.get(type(delegate), delegate.id).status == DelegateStatus.CONFIRMED
+    assert list(db.scalars(select(QuarantinedReply))) == []
+
+
+def test_reply_from_another_attendee_is_quarantined(make, db, reply_app, receiver):
+    sent = send_invitation(make, reply_app)
+
+    message = clients.outlook(sent.request, "DECLINED", attendee="intruder@example.net")
+    receiver.deliver(sent.request.reply_to, message)
+
+    assert _status(db, sent) == InvitationStatus.SENT
+    [entry] = db.scalars(select(QuarantinedReply))
+    assert "ATTENDEE" in entry.reason
