@@ -58,17 +58,18 @@ class ReplyHandler:
         self._recent[_peer(session)].append(time.monotonic())
         loop = asyncio.get_running_loop()
         statuses = []
+        raw = bytes(envelope.original_content or envelope.content)
         for recipient in envelope.rcpt_tos:
-            statuses.append(
-                await loop.run_in_executor(
-                    None,
-                    deliver,
-                    self.app,
-                    bytes(envelope.original_content or envelope.content),
-                    envelope.mail_from or "",
-                    recipient,
+            try:
+                status = await loop.run_in_executor(
+                    None, deliver, self.app, raw, envelope.mail_from or "", recipient
                 )
-            )
+            except Exception:
+                # The database is unreachable or busy: the mail server keeps the message and
+                # tries again, rather than bouncing a reply we never read.
+                log.exception("Calendar reply to %s not stored", recipient)
+                status = "451 4.3.0 Could not store the message; try again later"
+            statuses.append(status)
         # LMTP answers once per recipient; aiosmtpd sends the last answer itself.
         for status in statuses[:-1]:
             await server.push(status)
