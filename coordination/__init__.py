@@ -148,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     from .invitations.manage import views as invitation_manage_views
     from .minutes import api as minutes_api
     from .minutes import views as minutes_views
+    from .polls import views as poll_views
     from .replies import views as reply_views
     from .webhooks import views as webhook_views
 
@@ -169,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
         invitation_answer_views,
         invitation_delegate_views,
         invitation_seat_views,
+        poll_views,
         minutes_views,
         calendar_views,
         admin_views,

@@ -68,6 +68,8 @@ class Action(enum.StrEnum):
     MANAGE_WEBHOOKS = "manage_webhooks"
     # On one webhook subscription: see its deliveries, pause, resume, resend, delete it.
     MANAGE_WEBHOOK_SUBSCRIPTION = "manage_webhook_subscription"
+    # On one invitation: vote in its convening's date poll (its focal point, the organisers).
+    VOTE_IN_POLL = "vote_in_poll"
 
 
 Check = Callable[[Principal, Any], bool]

@@ -10,6 +10,7 @@ from .convenings import access as convenings_access
 from .directory import access as directory_access
 from .followup import access as followup_access
 from .invitations import access as invitations_access
+from .polls import access as polls_access
 from .webhooks import access as webhooks_access
 
 DOMAIN_RULES = (
@@ -21,5 +22,6 @@ DOMAIN_RULES = (
     directory_access,
     followup_access,
     invitations_access,
+    polls_access,
     webhooks_access,
 )

@@ -38,6 +38,7 @@ from tests.api.roles import (
     SIGNED_IN,
     TEAM,
 )
+from tests.polls.helpers import make_poll
 from tests.webhooks.helpers import subscription_with_delivery
 
 # endpoint -> {method: roles allowed}
@@ -284,6 +285,8 @@ def world(make) -> World:
     tokens = {role: make_token(make.session, user)[0] for role, user in users.items()}
     participant_token = make_token(make.session, participant, name="The world's token")[1]
     subscription, delivery = subscription_with_delivery(make.session, convening, organiser)
+    # An open date poll in which the invited organisation votes, for the poll routes.
+    make_poll(make.session, convening, voters=(invitation,))
     return World(
         tokens=tokens,
         users=users,

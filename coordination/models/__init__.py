@@ -42,6 +42,7 @@ from .invitation import (
 )
 from .organisation import Contact, Organisation, OrganisationSector
 from .outbox import OutboxMessage
+from .poll import Poll, PollChoice, PollSlot, PollStatus, PollVote, PollVoter
 from .reply import CalendarProposal, QuarantinedReply, ReplyAddress
 from .user import SignInThrottle, User, UserToken
 from .webhook import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
@@ -80,6 +81,12 @@ __all__ = [
     "DownloadChannel",
     "DownloadReceipt",
     "Invitation",
+    "Poll",
+    "PollChoice",
+    "PollSlot",
+    "PollStatus",
+    "PollVote",
+    "PollVoter",
     "InvitationStatus",
     "MinuteEntry",
     "MinuteKind",

@@ -43,6 +43,11 @@ def _upload_csv(page: Page) -> None:
     page.get_by_role("button", name="Preview the import").click()
 
 
+def _start_poll_untitled(page: Page) -> None:
+    page.get_by_label("Title voters see").fill("")
+    page.get_by_role("button", name="Start the poll").click()
+
+
 PAGES = [
     PageSpec("sign-in", None, fixed("/account/sign-in")),
     PageSpec("sign-in-wrong-password", None, fixed("/account/sign-in"), 400, _wrong_password),
@@ -164,6 +169,16 @@ PAGES = [
         submit_empty("Subscribe"),
     ),
     PageSpec("webhooks-admin", "admin", fixed("/admin/webhooks")),
+    # The date poll before it starts; its grid and ballot are in test_poll_pages_checks.
+    PageSpec("poll-start", "organiser", lambda w: f"/convenings/{w.draft.id}/poll"),
+    PageSpec(
+        "poll-start-errors",
+        "organiser",
+        lambda w: f"/convenings/{w.draft.id}/poll",
+        400,
+        _start_poll_untitled,
+    ),
+    PageSpec("poll-link-gone", None, fixed("/poll/no-such-link"), 410),
     PageSpec("admin-audit", "admin", fixed("/admin/audit")),
     *INVITATION_PAGES,
     PageSpec("error-403", "participant", fixed("/admin/users"), 403),
