@@ -142,3 +142,27 @@ def test_invitation_email_through_smtp_carries_the_calendar_with_its_method(
         path.write_text(text, encoding="utf-8")
         (event,) = read_with_icaljs([path])[str(path)]["events"]
         assert event["uid"] == calendar.uid and event["dtstart"]["utc"] == starts_at
+
+
+def test_both_parsers_read_a_request_with_its_reply_address_alike(app_context, make, db, tmp_path):
+    zone, starts_at, hours = CASES[0][1:]
+    world = build_world(make, db, zone, starts_at, hours)
+    focal = world.invitation.focal_point
+    reply_to = "rsvp+Zq3_example-token@coordination.example"
+    text = ics.itip_message(
+        world.convening,
+        uid=ics.invitation_uid(world.convening, world.invitation.id),
+        sequence=3,
+        url="https://coordination.example/answer",
+        attendee=ics.Attendee(focal.email, focal.name),
+        reply_to=reply_to,
+    )
+    path = tmp_path / "request-with-reply-address.ics"
+    path.write_text(text, encoding="utf-8")
+
+    python = _essentials(read_with_icalendar(text))
+    javascript = _essentials(read_with_icaljs([path])[str(path)])
+
+    assert python == javascript
+    assert python["method"] == "REQUEST"
+    assert python["organizer"] == (f"mailto:{reply_to}", world.host_name)
