@@ -97,6 +97,19 @@ def _back(convening_id: int, anchor: str = ""):
     return redirect(url_for(".show", convening_id=convening_id, _anchor=anchor or None), code=303)
 
 
+def _form_step(convening: Convening, form, name: str, call, done: str, anchor: str = ""):
+    """Check ``form``, run ``call(db)`` on it, and answer: back to the poll with ``done``, or
+    the team's page again with the form (passed as ``name``) and what was refused."""
+    if not form.validate_on_submit():
+        return _render_team(convening, 400, **{name: form})
+    convening_id = convening.id
+    outcome = run_service(call, form)
+    if not outcome.ok:
+        return _render_team(convening, outcome.status, problem=outcome.problem, **{name: form})
+    flash(done, "success")
+    return _back(convening_id, anchor)
+
+
 @blueprint.route(POLL)
 @guard(Action.VIEW_TEAM_AREA, CONVENING)
 def show(convening: Convening):
@@ -109,17 +122,13 @@ def show(convening: Convening):
 def create(convening: Convening):
     """Start a date poll on a draft convening."""
     form = PollForm()
-    if not form.validate_on_submit():
-        return _render_team(convening, 400, poll_form=form)
-    convening_id = convening.id
-    outcome = run_service(
-        lambda db: services.create_poll(db, current_principal(), convening, form.title.data),
+    return _form_step(
+        convening,
         form,
+        "poll_form",
+        lambda db: services.create_poll(db, current_principal(), convening, form.title.data),
+        "The poll is started: propose slots and choose who votes.",
     )
-    if not outcome.ok:
-        return _render_team(convening, outcome.status, poll_form=form, problem=outcome.problem)
-    flash("The poll is started: propose slots and choose who votes.", "success")
-    return _back(convening_id)
 
 
 @blueprint.route(f"{POLL}/slots", methods=["POST"])
@@ -128,19 +137,16 @@ def add_slot(convening: Convening):
     """Propose a slot, in the convening's time zone."""
     poll = _poll_or_404(convening)
     form = SlotForm()
-    if not form.validate_on_submit():
-        return _render_team(convening, 400, slot_form=form)
-    convening_id = convening.id
-    outcome = run_service(
+    return _form_step(
+        convening,
+        form,
+        "slot_form",
         lambda db: services.add_slot(
             db, current_principal(), poll, form.starts_at.data, form.ends_at.data
         ),
-        form,
+        "Slot proposed.",
+        "slots",
     )
-    if not outcome.ok:
-        return _render_team(convening, outcome.status, slot_form=form, problem=outcome.problem)
-    flash("Slot proposed.", "success")
-    return _back(convening_id, "slots")
 
 
 @blueprint.route(f"{POLL}/slots/remove", methods=["POST"])
@@ -167,19 +173,16 @@ def set_voters(convening: Convening):
     """Choose the organisations who vote and those who must attend."""
     poll = _poll_or_404(convening)
     form = VotersForm()
-    if not form.validate_on_submit():
-        return _render_team(convening, 400, voters_form=form)
-    convening_id = convening.id
-    outcome = run_service(
+    return _form_step(
+        convening,
+        form,
+        "voters_form",
         lambda db: services.set_voters(
             db, current_principal(), poll, form.voters.data, form.must_attend.data
         ),
-        form,
+        "Voters saved.",
+        "voters",
     )
-    if not outcome.ok:
-        return _render_team(convening, outcome.status, voters_form=form, problem=outcome.problem)
-    flash("Voters saved.", "success")
-    return _back(convening_id, "voters")
 
 
 @blueprint.route(f"{POLL}/open", methods=["POST"])
@@ -220,23 +223,16 @@ def close(convening: Convening):
     """Close the poll on a slot: it becomes the convening's time; voters are told."""
     poll = _poll_or_404(convening)
     form = CloseForm()
-    if not form.validate_on_submit():
-        return _render_team(convening, 400, close_form=form)
-    convening_id = convening.id
-    outcome = run_service(
+    return _form_step(
+        convening,
+        form,
+        "close_form",
         lambda db: services.close_poll(
             db, current_principal(), poll, form.slot.data, parse_version(form.version.data)
         ),
-        form,
-    )
-    if not outcome.ok:
-        return _render_team(convening, outcome.status, close_form=form, problem=outcome.problem)
-    flash(
         "The poll is closed and the convening's time is set. Publish it, then send the "
         "invitations.",
-        "success",
     )
-    return _back(convening_id)
 
 
 @blueprint.route(f"{POLL}.csv")
